@@ -1,0 +1,11 @@
+"""kernels: physics-free numerics for jaxflav, in pure JAX.
+
+Quadrature, Breit–Wigner bin integrals, Passarino–Veltman integrals, loop functions and NaN-safe
+math. Every function is pure, works under `jit`, `vmap` and `grad`, and keeps the dtype it is
+given (enable float64 with `jax.config.update("jax_enable_x64", True)`; importing `jaxflav` does).
+This package never imports `jaxflav`.
+"""
+
+from kernels import breit_wigner, loop_functions, pv, quadrature, safe_math
+
+__all__ = ["breit_wigner", "loop_functions", "pv", "quadrature", "safe_math"]
