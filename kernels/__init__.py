@@ -6,6 +6,3 @@ given (enable float64 with `jax.config.update("jax_enable_x64", True)`; importin
 This package never imports `jaxflav`.
 """
 
-from kernels import breit_wigner, loop_functions, pv, quadrature, safe_math
-
-__all__ = ["breit_wigner", "loop_functions", "pv", "quadrature", "safe_math"]

@@ -1,0 +1,257 @@
+"""kernels.pv against mpmath, against exact Passarino–Veltman identities, and under jit/vmap/grad.
+
+Reference values: tests/data/pv_reference.json, written by tests/data/make_pv_reference.py from
+the mpmath code in tests/pv_reference.py (40 digits; C tensor coefficients by PV reduction, so the
+Feynman-parameter representation of the kernels is not used for them at all).
+"""
+
+import json
+import pathlib
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from kernels import pv
+
+DATA = json.loads((pathlib.Path(__file__).parent / "data" / "pv_reference.json").read_text())
+MU2, DELTA = DATA["meta"]["mu2"], DATA["meta"]["delta"]
+B_ROWS, C_ROWS = DATA["B"], DATA["C"]
+TOL = 1e-10
+
+MW2, MT2, MU_2 = 80.379**2, 173.0**2, 0.0022**2
+
+
+def _ref(row, key):
+    re, im = row[key]
+    return complex(re, im)
+
+
+def _assert_close(got, want, tol=TOL, what=""):
+    got = complex(got)
+    assert abs(got - want) <= tol * abs(want) + 1e-300, f"{what}: got {got}, want {want}, rel {abs(got / want - 1):.2e}"
+
+
+def test_reference_points_cover_the_domain():
+    masses = np.sqrt([m for row in C_ROWS for m in row["args"][3:]])
+    assert len(B_ROWS) >= 50 and len(C_ROWS) >= 50
+    assert masses.min() < 3e-3 and masses.max() > 3e2
+    assert max(row["residual"] for row in C_ROWS) < 1e-20  # the reduction's spare equation holds
+
+
+@pytest.mark.parametrize("name", ["B0", "B1", "B00"])
+def test_b_functions_match_mpmath(name):
+    fn = getattr(pv, name)
+    for row in B_ROWS:
+        _assert_close(fn(*row["args"]), _ref(row, name), what=f"{name}{tuple(row['args'])}")
+        _assert_close(fn(*row["args"], mu2=MU2, delta=DELTA), _ref(row, name + "_mu"), what=name)
+
+
+def test_b_functions_batched_in_one_call():
+    args = jnp.asarray([row["args"] for row in B_ROWS]).T
+    got = jax.jit(pv.B0)(*args)
+    want = np.array([_ref(row, "B0") for row in B_ROWS])
+    np.testing.assert_allclose(got, want, rtol=TOL)
+
+
+@pytest.mark.parametrize("name", ["C0", "C1", "C2", "C00", "C11", "C12", "C22"])
+def test_c_functions_match_mpmath(name):
+    args = jnp.asarray([row["args"] for row in C_ROWS]).T
+    got = getattr(pv, name)(*args)
+    want = np.array([_ref(row, name) for row in C_ROWS])
+    worst = np.max(np.abs(got / want - 1))
+    assert worst < TOL, f"{name}: worst relative error {worst:.2e}"
+
+
+def test_c00_with_mu2_and_delta_matches_mpmath():
+    for row in C_ROWS:
+        _assert_close(pv.C00(*row["args"], mu2=MU2, delta=DELTA), _ref(row, "C00_mu"), what="C00")
+
+
+def test_c_all_agrees_with_the_single_functions():
+    args = C_ROWS[3]["args"]
+    everything = pv.C_all(*args)
+    for name, value in everything.items():
+        assert complex(value) == complex(getattr(pv, name)(*args))
+
+
+def test_a0_closed_form():
+    # A0(m²) = m² (Δ − log(m²/μ²) + 1)
+    _assert_close(pv.A0(2.0, mu2=3.0, delta=0.5), 2.0 * (0.5 - np.log(2.0 / 3.0) + 1.0), tol=1e-15)
+    assert complex(pv.A0(0.0)) == 0
+
+
+def test_b0_at_zero_momentum_is_a_difference_of_logs():
+    # B0(0, m1², m2²) = Δ + 1 − (m1² log m1² − m2² log m2²)/(m1² − m2²) at μ² = 1
+    m1, m2 = 0.3, 170.0**2
+    want = 1.0 - (m1 * np.log(m1) - m2 * np.log(m2)) / (m1 - m2)
+    _assert_close(pv.B0(0.0, m1, m2), want, tol=1e-13)
+    _assert_close(pv.B0(0.0, 2.0, 2.0), -np.log(2.0), tol=1e-13)
+
+
+def test_c0_at_zero_momenta_closed_form():
+    # C0(0, 0, 0, m1², m2², m3²) = −Σ_i m_i² log m_i² / Π_{j≠i} (m_i² − m_j²)
+    def closed(m):
+        return -sum(m[i] * np.log(m[i]) / np.prod([m[i] - m[j] for j in range(3) if j != i]) for i in range(3))
+
+    for masses in [(1.0, 2.0, 3.0), (MU_2, MW2, MT2), (1e-6, 1e6, 2.0)]:
+        _assert_close(pv.C0(0.0, 0.0, 0.0, *masses), closed(masses), tol=1e-11)
+    _assert_close(pv.C0(0.0, 0.0, 0.0, 4.0, 4.0, 4.0), -1.0 / 8.0, tol=1e-14)  # −1/(2m²)
+
+
+def _random_b_args(rng):
+    m1, m2 = 10 ** rng.uniform(-2, 2, 2)
+    return rng.uniform(-1, 0.8) * (m1 + m2) ** 2, m1**2, m2**2
+
+
+def test_b1_and_b00_obey_the_reduction_identities():
+    """Denner Eqs. (4.17)–(4.18): 2p² B1 = A0(m1) − A0(m2) − f B0, f = p² − m2² + m1²;
+    6 B00 = A0(m2) + 2 m1² B0 + (p² + m1² − m2²) B1 + m1² + m2² − p²/3."""
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        p2, m1, m2 = _random_b_args(rng)
+        kw = dict(mu2=2.5, delta=0.7)
+        a1, a2 = pv.A0(m1, **kw), pv.A0(m2, **kw)
+        b0, b1, b00 = pv.B0(p2, m1, m2, **kw), pv.B1(p2, m1, m2, **kw), pv.B00(p2, m1, m2, **kw)
+        f = p2 - m2 + m1
+        _assert_close(b1, (a1 - a2 - f * b0) / (2 * p2), tol=1e-9, what="B1 reduction")
+        rhs = a2 + 2 * m1 * b0 + (p2 + m1 - m2) * b1 + m1 + m2 - p2 / 3
+        _assert_close(6 * b00, rhs, tol=1e-9, what="B00 reduction")
+
+
+def test_c_vector_and_tensor_obey_the_contraction_identities():
+    """Contracting C^μ and C^{μν} with k1, k2 (2k·q = difference of denominators − f) gives
+    B functions and lower C's; these fix the conventions (which momentum C1, C2 multiply)."""
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        m = 10 ** rng.uniform(-1, 1, 3)
+        p1, p2, p3 = (rng.uniform(-1, 0.8) * (a + b) ** 2 for a, b in ((m[0], m[1]), (m[1], m[2]), (m[0], m[2])))
+        m1, m2, m3 = m**2
+        c = pv.C_all(p1, p2, p3, m1, m2, m3)
+        k12 = 0.5 * (p1 + p3 - p2)
+        f1, f2 = p1 - m2 + m1, p3 - m3 + m1
+        b0_23, b0_13, b0_12 = pv.B0(p2, m2, m3), pv.B0(p3, m1, m3), pv.B0(p1, m1, m2)
+        b1_23, b1_13, b1_12 = pv.B1(p2, m2, m3), pv.B1(p3, m1, m3), pv.B1(p1, m1, m2)
+        checks = [
+            (2 * p1 * c["C1"] + 2 * k12 * c["C2"], b0_13 - b0_23 - f1 * c["C0"]),
+            (2 * k12 * c["C1"] + 2 * p3 * c["C2"], b0_12 - b0_23 - f2 * c["C0"]),
+            (2 * c["C00"] + 2 * p1 * c["C11"] + 2 * k12 * c["C12"], b1_23 + b0_23 - f1 * c["C1"]),
+            (2 * p1 * c["C12"] + 2 * k12 * c["C22"], b1_13 - b1_23 - f1 * c["C2"]),
+            (2 * k12 * c["C11"] + 2 * p3 * c["C12"], b1_12 + b1_23 + b0_23 - f2 * c["C1"]),
+            (2 * c["C00"] + 2 * k12 * c["C12"] + 2 * p3 * c["C22"], -b1_23 - f2 * c["C2"]),
+        ]
+        for lhs, rhs in checks:
+            scale = abs(complex(rhs)) + abs(complex(lhs)) + 1e-3
+            assert abs(complex(lhs - rhs)) < 1e-9 * scale
+
+
+@pytest.mark.parametrize(
+    "fn, coefficient",
+    [
+        (lambda **kw: pv.A0(3.0, **kw), lambda: 3.0),
+        (lambda **kw: pv.B0(2.0, 1.0, 5.0, **kw), lambda: 1.0),
+        (lambda **kw: pv.B1(2.0, 1.0, 5.0, **kw), lambda: -0.5),
+        (lambda **kw: pv.B00(2.0, 1.0, 5.0, **kw), lambda: (1.0 + 5.0) / 4 - 2.0 / 12),
+        (lambda **kw: pv.C00(1.0, 2.0, 3.0, 1.0, 5.0, 7.0, **kw), lambda: 0.25),
+    ],
+)
+def test_mu2_dependence_is_exactly_that_of_the_divergence(fn, coefficient):
+    """Finite parts depend on μ² only through Δ − log(m²/μ²): f(μ²) − f(1) = log μ² · (∂f/∂Δ)."""
+    base = complex(fn())
+    d_delta = complex(fn(delta=1.0)) - base
+    assert abs(d_delta - coefficient()) < 1e-12 * abs(coefficient())
+    for mu2 in (1e-4, 0.37, 91.19**2):
+        shifted = complex(fn(mu2=mu2))
+        assert abs(shifted - base - np.log(mu2) * d_delta) < 1e-11 * (abs(base) + abs(shifted))
+
+
+def test_penguin_with_up_quark_and_w_bosons():
+    """The hierarchy m_u² : M_W² ≈ 7e-10 of the b → s penguin, against the reference file."""
+    rows = [row for row in C_ROWS if MW2 * 0.99 < max(row["args"][3:]) < MW2 * 1.01 and min(row["args"][3:]) < 1e-5]
+    assert rows
+    for row in rows:
+        _assert_close(pv.C0(*row["args"]), _ref(row, "C0"), what="C0 with m_u and M_W")
+
+
+def _central_difference(fn, args, i, h):
+    up, down = list(args), list(args)
+    up[i] += h
+    down[i] -= h
+    return (fn(*up) - fn(*down)) / (2 * h)
+
+
+@pytest.mark.parametrize("name", ["B0", "B1", "B00", "C0", "C1", "C2", "C00", "C11", "C12", "C22"])
+def test_gradients_match_finite_differences(name):
+    fn = getattr(pv, name)
+    rows = B_ROWS if name.startswith("B") else C_ROWS
+    for row in rows[:6]:
+        args = [float(a) for a in row["args"]]
+        for i in range(len(args)):
+            for part in (jnp.real, jnp.imag):
+                grad = jax.grad(lambda *a: part(fn(*a)), argnums=i)(*args)
+                h = 1e-5 * max(abs(args[i]), 1e-4 * max(map(abs, args)))
+                fd = _central_difference(lambda *a: part(fn(*a)), args, i, h)
+                scale = abs(float(part(fn(*args)))) / max(abs(args[i]), 1e-300) + abs(float(fd))
+                assert abs(float(grad) - float(fd)) < 1e-5 * scale + 1e-300, (name, i, grad, fd)
+
+
+def test_gradients_are_finite_at_degenerate_points():
+    """Equal masses, zero momenta and a = b = 0 in the radial integral: no NaN gradients."""
+    points = [
+        (0.0, 0.0, 0.0, 2.0, 2.0, 2.0),
+        (0.0, 0.0, 0.0, MU_2, MW2, MW2),
+        (1.0, 0.0, 1.0, 2.0, 2.0, 2.0),
+        (0.0, 1.0, 0.0, 2.0, 3.0, 3.0),
+    ]
+    for point in points:
+        for name in ("C0", "C00", "C12"):
+            grads = jax.grad(lambda *a: jnp.real(getattr(pv, name)(*a)), argnums=tuple(range(6)))(*point)
+            assert np.all(np.isfinite(grads)), (name, point, grads)
+    for point in [(0.0, 2.0, 2.0), (0.0, 1.0, 3.0), (1.0, 1.0, 1.0)]:
+        grads = jax.grad(lambda *a: jnp.real(pv.B00(*a)), argnums=(0, 1, 2))(*point)
+        assert np.all(np.isfinite(grads))
+
+
+def test_jit_vmap_and_broadcasting():
+    p1 = jnp.linspace(-2.0, 2.0, 7)
+    batched = jax.jit(jax.vmap(lambda p: pv.C0(p, 0.5, 1.0, 1.0, 2.0, 3.0)))(p1)
+    broadcast = pv.C0(p1, 0.5, 1.0, 1.0, 2.0, 3.0)
+    single = jnp.asarray([pv.C0(float(p), 0.5, 1.0, 1.0, 2.0, 3.0) for p in p1])
+    np.testing.assert_allclose(batched, single, rtol=1e-14)
+    np.testing.assert_allclose(broadcast, single, rtol=1e-14)
+    assert pv.B0(jnp.ones((2, 3)), 1.0, jnp.ones(3)).shape == (2, 3)
+
+
+def test_complex_masses_continue_the_real_result():
+    real = complex(pv.C0(1.0, 2.0, 3.0, 4.0, 5.0, 6.0))
+    nearly = complex(pv.C0(1.0, 2.0, 3.0, 4.0 - 1e-9j, 5.0, 6.0))
+    assert abs(nearly - real) < 1e-8 * abs(real)
+    b_real = complex(pv.B0(2.0, 4.0, 5.0))
+    assert abs(complex(pv.B0(2.0, 4.0 - 1e-9j, 5.0)) - b_real) < 1e-8 * abs(b_real)
+
+
+@pytest.mark.parametrize(
+    "call, culprit",
+    [
+        (lambda: pv.C0(1.0, 2.0, float("nan"), 1.0, 2.0, 3.0), "p3^2"),
+        (lambda: pv.B0(1.0, -1.0, 2.0), "m1^2"),
+        (lambda: pv.B1(1.0, 1.0, 2.0, mu2=0.0), "mu2"),
+        (lambda: pv.A0(float("inf")), "m1^2"),
+        (lambda: pv.C00(1.0, 2.0, 3.0, 1.0, 2.0, -3.0), "m3^2"),
+    ],
+)
+def test_bad_arguments_raise_value_error_naming_them(call, culprit):
+    with pytest.raises(ValueError, match=culprit.replace("^", r"\^")):
+        call()
+
+
+@pytest.mark.slow
+def test_fresh_mpmath_points():
+    """A few points computed live (slow): guards against a stale reference file."""
+    import pv_reference as ref
+
+    for point in [(23.0, 0.01, 2.0, MU_2, MW2, MW2), (0.3, 0.2, 0.5, 1e-6, 1.0, 1e6)]:
+        want = ref.C_tensor(*point)
+        for name in ("C0", "C1", "C2", "C00", "C11", "C12", "C22"):
+            _assert_close(getattr(pv, name)(*point), complex(want[name]), what=name)
