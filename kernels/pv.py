@@ -174,17 +174,18 @@ def B00(p2, m12, m22, *, mu2=1.0, delta=0.0):
 _SERIES = 1.0 / (np.arange(4)[:, None] + np.arange(_N_ASYMPTOTIC)[None, :] + 1.0)
 
 
-def _phi_closed(r):
-    """Φ_n(r) = ∫₀¹ u^n/(u − r) du, n = 0…3 on the last axis, in closed form (|r| ≲ 4, r ∉ [0, 1])."""
-    phi = [_log_minus_i0(1.0 - r) - _log_minus_i0(-r)]
+def _phi_closed(r, rc):
+    """Φ_n(r) = ∫₀¹ u^n/(u − r) du, n = 0…3 on the last axis, in closed form (|r| ≲ 4, r ∉ [0, 1]);
+    rc = 1 − r, passed separately because it is known more accurately than r near r = 1."""
+    phi = [_log_minus_i0(rc) - _log_minus_i0(-r)]
     for n in (1, 2, 3):
         phi.append(r * phi[-1] + 1.0 / n)
     return jnp.stack(phi, axis=-1)
 
 
-def _phi(r):
-    """Φ_n(r) for n = 0…3 on the last axis, for any r off [0, 1]; −Σ_k r^{−k−1}/(n + k + 1) for
-    large |r|, where the closed form cancels."""
+def _phi(r, rc):
+    """Φ_n(r) for n = 0…3 on the last axis, for any r off [0, 1] (rc = 1 − r); summed as
+    −Σ_k r^{−k−1}/(n + k + 1) for large |r|, where the closed form cancels."""
     large = jnp.abs(r) > _ASYMPTOTIC
     at_zero = r == 0  # a massless first line: Φ_n(0) = 1/n for n ≥ 1 (Φ_0 diverges, unused)
     inv = (1.0 / jnp.where(large, r, 10.0))[..., None]
@@ -192,7 +193,8 @@ def _phi(r):
     for k in range(_N_ASYMPTOTIC - 2, -1, -1):
         acc = acc * inv + _SERIES[:, k]
     series = -inv * acc
-    closed = _phi_closed(jnp.where(large | at_zero, 0.5j + 2.0, r))
+    harmless = large | at_zero
+    closed = _phi_closed(jnp.where(harmless, 0.5j + 2.0, r), jnp.where(harmless, -1.0 - 0.5j, rc))
     zero = jnp.asarray([jnp.inf, 1.0, 0.5, 1.0 / 3.0], dtype=closed.dtype)
     return jnp.where(at_zero[..., None], zero, jnp.where(large[..., None], series, closed))
 
@@ -202,7 +204,7 @@ def _phi_derivatives(r):
     first = [1.0 / (r - 1.0) - 1.0 / r]
     third = [2.0 / (r - 1.0) ** 3 - 2.0 / r**3]
     second = [-1.0 / (r - 1.0) ** 2 + 1.0 / r**2]
-    phi = _phi_closed(r)
+    phi = _phi_closed(r, 1.0 - r)
     for n in (1, 2, 3):  # Φ_n = r Φ_{n−1} + 1/n, differentiated
         first.append(phi[..., n - 1] + r * first[-1])
         third_n = 3 * second[-1] + r * third[-1]
@@ -215,17 +217,37 @@ def _distance_to_unit_interval(r):
     return jnp.abs(r - jnp.clip(jnp.real(r), 0.0, 1.0))
 
 
-def _radial(a, b, c):
-    """[∫₀¹ u^n/(a u² + b u + c) du for n = 1, 2, 3], stacked on the last axis (complex)."""
-    disc = b * b - 4.0 * a * c
-    root = where_safe(disc != 0, jnp.sqrt, disc)
+def _small_root(b, c, root):
+    """The smaller root c/q of a x² + b x + c (√D given), with q = −(b ± √D)/2 signed so that
+    nothing cancels; also q and whether q = 0."""
     sign = jnp.where(jnp.real(jnp.conj(b) * root) >= 0, 1.0, -1.0)
     q = -0.5 * (b + sign * root)
     q_zero = q == 0
+    return c / jnp.where(q_zero, 1.0, q), q, q_zero
+
+
+def _radial(a, b, c, e, b1):
+    """[∫₀¹ u^n/(a u² + b u + c) du for n = 1, 2, 3], stacked on the last axis (complex).
+
+    e = a + b + c and b1 = −(2a + b) are the same quadratic's value and (minus) slope at u = 1,
+    passed in because the caller knows them without the cancellation that a + b + c suffers when
+    c is large and Δ(1) small: in w = 1 − u the quadratic is a w² + b1 w + e, and its small root
+    gives 1 − r accurately for a root r next to u = 1.
+    """
+    disc = b * b - 4.0 * a * c
+    root = where_safe(disc != 0, jnp.sqrt, disc)
+    r2, q, q_zero = _small_root(b, c, root)
     safe_q = jnp.where(q_zero, 1.0, q)
     huge = (jnp.abs(a) * 1e250 <= jnp.abs(q)) | q_zero  # r1 = q/a beyond any scale: a ≈ 0
     r1 = jnp.where(huge, 1e300, q / jnp.where(huge, 1.0, a))
-    r2 = jnp.where(q_zero, -1e300, c / safe_q)
+    r2 = jnp.where(q_zero, -1e300, r2)
+    w_small, _, w_zero = _small_root(b1, e, root)
+    near_one = 1.0 - w_small  # the root next to u = 1: which of r1, r2 is it?
+    first_is_it = jnp.abs(r1 - near_one) < jnp.abs(r2 - near_one)
+    use1 = first_is_it & ~w_zero
+    use2 = ~first_is_it & ~w_zero
+    r1, rc1 = jnp.where(use1, 1.0 - w_small, r1), jnp.where(use1, w_small, 1.0 - r1)
+    r2, rc2 = jnp.where(use2, 1.0 - w_small, r2), jnp.where(use2, w_small, 1.0 - r2)
     d1, d2 = _distance_to_unit_interval(r1), _distance_to_unit_interval(r2)
     far = (d1 > _FAR) & (d2 > _FAR)
     mean = 0.5 * (r1 + r2)
@@ -243,9 +265,9 @@ def _radial(a, b, c):
 
     # partial fractions: (Φ_n(r1) − Φ_n(r2)) / (a (r1 − r2)), with a (r1 − r2) = q − a c / q
     denom = jnp.where(split, q - a * c / safe_q, 1.0)
-    s1 = jnp.where(split, r1, 2.0 + 0.5j)
-    s2 = jnp.where(split, r2, -1.0 + 0.5j)
-    phi1, phi2 = _phi(s1), _phi(s2)
+    s1, sc1 = jnp.where(split, r1, 2.0 + 0.5j), jnp.where(split, rc1, -1.0 - 0.5j)
+    s2, sc2 = jnp.where(split, r2, -1.0 + 0.5j), jnp.where(split, rc2, 2.0 - 0.5j)
+    phi1, phi2 = _phi(s1, sc1), _phi(s2, sc2)
     fractions = (phi1[..., 1:] - phi2[..., 1:]) / denom[..., None]
 
     # nearly double root: Φ[r1, r2] = Φ′(m) + Φ‴(m) (r1 − r2)²/24 + …, divided by a
@@ -267,7 +289,9 @@ def _c_integrals(p12, p22, p32, m12, m22, m32):
     a = v * p1 + vc * p3 - v * vc * p2
     b = -m1 + v * m2 + vc * m3 - v * p1 - vc * p3
     c = jnp.broadcast_to(m1, a.shape)
-    radial = _radial(a, b, c)
+    e = v * m2 + vc * m3 - v * vc * p2  # Δ at u = 1, the edge x1 = 0
+    b1 = m1 - v * m2 - vc * m3 - v * p1 - vc * p3 + 2.0 * v * vc * p2
+    radial = _radial(a, b, c, e, b1)
     r1, r2, r3 = radial[..., 0], radial[..., 1], radial[..., 2]
     c0 = -jnp.sum(w * r1, axis=-1)
     c1 = jnp.sum(w * v * r2, axis=-1)

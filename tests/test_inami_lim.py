@@ -1,5 +1,5 @@
 """Tests of kernels/inami_lim.py: Inami–Lim functions in the conventions of Buchalla, Buras,
-Lautenbacher, Rev. Mod. Phys. 68 (1996) 1125 (hep-ph/9512380), Sec. XII ("BBL" below).
+Lautenbacher, Rev. Mod. Phys. 68 (1996) 1125 (hep-ph/9512380) ("BBL" below).
 
 References: each function typed again here, as printed in BBL, and evaluated with mpmath at 50
 digits (more next to x = 1, where the printed forms cancel); the kernel stores the same formulas
@@ -21,25 +21,37 @@ from kernels.loop_functions import SERIES_RADIUS
 mp.mp.dps = 50
 L = mp.log
 
-# BBL Sec. XII, as printed (x = m_t²/M_W²).
+# BBL, as printed (x = m_t²/M_W²).
 BBL = {
     "B0": lambda x: (x / (1 - x) + x * L(x) / (x - 1) ** 2) / 4,
     "C0": lambda x: x / 8 * ((x - 6) / (x - 1) + (3 * x + 2) / (x - 1) ** 2 * L(x)),
-    "D0": lambda x: -mp.mpf(4) / 9 * L(x)
-    + (-19 * x**3 + 25 * x**2) / (36 * (x - 1) ** 3)
-    + x**2 * (5 * x**2 - 2 * x - 6) / (18 * (x - 1) ** 4) * L(x),
-    "E0": lambda x: -mp.mpf(2) / 3 * L(x)
-    + x**2 * (15 - 16 * x + 4 * x**2) / (6 * (1 - x) ** 4) * L(x)
-    + x * (18 - 11 * x - x**2) / (12 * (1 - x) ** 3),
-    "D0p": lambda x: -(8 * x**3 + 5 * x**2 - 7 * x) / (12 * (1 - x) ** 3)
-    + x**2 * (2 - 3 * x) / (2 * (1 - x) ** 4) * L(x),
-    "E0p": lambda x: -x * (x**2 - 5 * x - 2) / (4 * (1 - x) ** 3) + 3 * x**2 / (2 * (1 - x) ** 4) * L(x),
-    "S0": lambda x: (4 * x - 11 * x**2 + x**3) / (4 * (1 - x) ** 2) - 3 * x**3 * L(x) / (2 * (1 - x) ** 3),
+    "D0": lambda x: (
+        -mp.mpf(4) / 9 * L(x)
+        + (-19 * x**3 + 25 * x**2) / (36 * (x - 1) ** 3)
+        + x**2 * (5 * x**2 - 2 * x - 6) / (18 * (x - 1) ** 4) * L(x)
+    ),
+    "E0": lambda x: (
+        -mp.mpf(2) / 3 * L(x)
+        + x**2 * (15 - 16 * x + 4 * x**2) / (6 * (1 - x) ** 4) * L(x)
+        + x * (18 - 11 * x - x**2) / (12 * (1 - x) ** 3)
+    ),
+    "D0p": lambda x: (
+        -(8 * x**3 + 5 * x**2 - 7 * x) / (12 * (1 - x) ** 3)
+        + x**2 * (2 - 3 * x) / (2 * (1 - x) ** 4) * L(x)
+    ),
+    "E0p": lambda x: (
+        -x * (x**2 - 5 * x - 2) / (4 * (1 - x) ** 3) + 3 * x**2 / (2 * (1 - x) ** 4) * L(x)
+    ),
+    "S0": lambda x: (
+        (4 * x - 11 * x**2 + x**3) / (4 * (1 - x) ** 2) - 3 * x**3 * L(x) / (2 * (1 - x) ** 3)
+    ),
     "X0": lambda x: x / 8 * ((x + 2) / (x - 1) + (3 * x - 6) / (x - 1) ** 2 * L(x)),
     "Y0": lambda x: x / 8 * ((x - 4) / (x - 1) + 3 * x / (x - 1) ** 2 * L(x)),
-    "Z0": lambda x: -L(x) / 9
-    + (18 * x**4 - 163 * x**3 + 259 * x**2 - 108 * x) / (144 * (x - 1) ** 3)
-    + (32 * x**4 - 38 * x**3 - 15 * x**2 + 18 * x) / (72 * (x - 1) ** 4) * L(x),
+    "Z0": lambda x: (
+        -L(x) / 9
+        + (18 * x**4 - 163 * x**3 + 259 * x**2 - 108 * x) / (144 * (x - 1) ** 3)
+        + (32 * x**4 - 38 * x**3 - 15 * x**2 + 18 * x) / (72 * (x - 1) ** 4) * L(x)
+    ),
 }
 NAMES = list(BBL)
 
@@ -60,7 +72,15 @@ AT_ONE = {
 # accuracy is meaningless right next to them, so random points keep 3 % away.
 ZEROS = {"C0": 0.09850787476184451, "D0": 1.138779792313277}
 # x → 0: finite limit 0 (with slope, None where it diverges like ln x) or a ln x divergence.
-SLOPE_AT_ZERO = {"B0": None, "C0": None, "X0": None, "D0p": 7 / 12, "E0p": 0.5, "S0": 1.0, "Y0": 0.5}
+SLOPE_AT_ZERO = {
+    "B0": None,
+    "C0": None,
+    "X0": None,
+    "D0p": 7 / 12,
+    "E0p": 0.5,
+    "S0": 1.0,
+    "Y0": 0.5,
+}
 DIVERGENT_AT_ZERO = ("D0", "E0", "Z0")
 
 
@@ -71,8 +91,13 @@ def ref(name, x, dps=50):
 
 
 def ref_near_one(name, x):
-    """Enough digits that the printed form's (x − 1)⁻⁴ cancellation costs nothing at |x − 1| ≥ 1e-13."""
-    return ref(name, x, dps=120) if x != 1.0 else mp.mpf(AT_ONE[name].numerator) / AT_ONE[name].denominator
+    """The BBL form with enough digits that its (x − 1)⁻⁴ cancellation costs nothing for
+    |x − 1| ≥ 1e-13; the exact limit at x = 1."""
+    return (
+        ref(name, x, dps=120)
+        if x != 1.0
+        else mp.mpf(AT_ONE[name].numerator) / AT_ONE[name].denominator
+    )
 
 
 def fn(name):
@@ -108,7 +133,12 @@ def grads(name, x):
 def random_points(name, n=64, seed=0):
     """Log-uniform in [1e-4, 1e4], a quarter of them within the series disc around 1."""
     rng = np.random.default_rng(seed)
-    x = np.concatenate([np.exp(rng.uniform(np.log(1e-4), np.log(1e4), 3 * n // 4)), 1.0 + rng.uniform(-0.45, 0.45, n // 4)])
+    x = np.concatenate(
+        [
+            np.exp(rng.uniform(np.log(1e-4), np.log(1e4), 3 * n // 4)),
+            1.0 + rng.uniform(-0.45, 0.45, n // 4),
+        ]
+    )
     if name in ZEROS:
         x = x[np.abs(x / ZEROS[name] - 1.0) > 0.03]
     return x
@@ -176,7 +206,7 @@ def test_grad_matches_central_differences(name):
 @pytest.mark.parametrize("name", NAMES)
 def test_grad_at_x_equal_one_is_finite_and_exact(name):
     x = np.array([1.0, 1.0 + 1e-9, 1.0 - 1e-9])
-    for xi, g in zip(x, grads(name, x)):
+    for xi, g in zip(x, grads(name, x), strict=True):
         with mp.workdps(200):  # the printed form, 1e-30 off the removable point x = 1
             want = mp.diff(BBL[name], mp.mpf(xi) + mp.mpf(10) ** -30)
         assert g == pytest.approx(float(want), rel=1e-12)
@@ -189,7 +219,7 @@ def test_gauge_independent_combinations():
     x = random_points("B0", seed=2)
     b0, c0, d0 = values("B0", x), values("C0", x), values("D0", x)
     scale = np.abs(c0) + 4 * np.abs(b0) + np.abs(d0)
-    # BBL Sec. XII: X₀ = C₀ − 4B₀, Y₀ = C₀ − B₀, Z₀ = C₀ + D₀/4
+    # BBL: X₀ = C₀ − 4B₀, Y₀ = C₀ − B₀, Z₀ = C₀ + D₀/4
     assert np.all(np.abs(values("X0", x) - (c0 - 4 * b0)) <= 1e-13 * scale)
     assert np.all(np.abs(values("Y0", x) - (c0 - b0)) <= 1e-13 * scale)
     assert np.all(np.abs(values("Z0", x) - (c0 + d0 / 4)) <= 1e-13 * scale)
@@ -200,7 +230,9 @@ def test_s0_agrees_with_flavio_box_function():
     # F(x, x) = (4 + 4x − 15x² + x³)/(4(x − 1)²) + x(−4 + 4x + 3x²) ln x/(2(x − 1)³),
     # F(x, 0) = (1 − x + x ln x)/(x − 1)², F(0, 0) = 1 (an independent form, Inami–Lim 1981).
     def flavio_s0(x):
-        fxx = (4 + 4 * x - 15 * x**2 + x**3) / (4 * (x - 1) ** 2) + x * (-4 + 4 * x + 3 * x**2) * L(x) / (2 * (x - 1) ** 3)
+        fxx = (4 + 4 * x - 15 * x**2 + x**3) / (4 * (x - 1) ** 2) + x * (-4 + 4 * x + 3 * x**2) * L(
+            x
+        ) / (2 * (x - 1) ** 3)
         fx0 = (1 - x + x * L(x)) / (x - 1) ** 2
         return fxx + 1 - 2 * fx0
 
@@ -210,14 +242,24 @@ def test_s0_agrees_with_flavio_box_function():
 
 
 def test_magnetic_penguins_agree_with_bobeth_misiak_urban_forms():
-    # SuperIso src/wilson.c, after Bobeth, Misiak, Urban, Nucl. Phys. B 574 (2000) 291:
-    # A₀(x) = (−46 + 159x − 153x² + 22x³)/(36(1 − x)³) + x²(2 − 3x) ln x/(2(1 − x)⁴) = D₀′ − 23/18,
-    # F₀(x) = (5x³ − 9x² + 30x − 8)/(12(1 − x)³) + 3x² ln x/(2(1 − x)⁴) = E₀′ − 2/3,
-    # E₀(x)|BMU = (−9x² + 16x − 4) ln x/(6(1 − x)⁴) + (−7x³ − 21x² + 42x + 4)/(36(1 − x)³) = E₀ + 1/9;
-    # the constants are the known scheme shifts (C₇^eff, C₈^eff and C₄ conventions).
-    a0 = lambda x: (-46 + 159 * x - 153 * x**2 + 22 * x**3) / (36 * (1 - x) ** 3) + x**2 * (2 - 3 * x) * L(x) / (2 * (1 - x) ** 4)
-    f0 = lambda x: (5 * x**3 - 9 * x**2 + 30 * x - 8) / (12 * (1 - x) ** 3) + 3 * x**2 * L(x) / (2 * (1 - x) ** 4)
-    e0 = lambda x: (-9 * x**2 + 16 * x - 4) * L(x) / (6 * (1 - x) ** 4) + (-7 * x**3 - 21 * x**2 + 42 * x + 4) / (36 * (1 - x) ** 3)
+    # The functions A₀, F₀, E₀ of Bobeth, Misiak, Urban, Nucl. Phys. B 574 (2000) 291, as coded
+    # in SuperIso (src/wilson.c: A0t, F0t, E0t); they differ from BBL's D₀′, E₀′, E₀ by the
+    # constants of their operator basis (C₇^eff, C₈^eff and C₄ conventions):
+    def a0(x):  # = D₀′ − 23/18
+        return (-46 + 159 * x - 153 * x**2 + 22 * x**3) / (36 * (1 - x) ** 3) + x**2 * (
+            2 - 3 * x
+        ) * L(x) / (2 * (1 - x) ** 4)
+
+    def f0(x):  # = E₀′ − 2/3
+        return (5 * x**3 - 9 * x**2 + 30 * x - 8) / (12 * (1 - x) ** 3) + 3 * x**2 * L(x) / (
+            2 * (1 - x) ** 4
+        )
+
+    def e0(x):  # = E₀ + 1/9
+        return (-9 * x**2 + 16 * x - 4) * L(x) / (6 * (1 - x) ** 4) + (
+            -7 * x**3 - 21 * x**2 + 42 * x + 4
+        ) / (36 * (1 - x) ** 3)
+
     x = random_points("D0p", n=20, seed=4)
     x = x[np.abs(x - 1) > 0.01]
     for ours, theirs, shift in (("D0p", a0, -23 / 18), ("E0p", f0, -2 / 3), ("E0", e0, 1 / 9)):
@@ -234,8 +276,14 @@ def test_values_at_the_top_mass():
     # Values at x_t = (163/80.4)², computed with mpmath from the BBL forms (regression values).
     # They reproduce the familiar SM numbers S₀(x_t) ≈ 2.31 and C₇⁽⁰⁾(M_W) = −D₀′(x_t)/2 ≈ −0.19
     # (round numbers of the reviews, checked loosely; the power laws below are the cited check).
-    want = {"C0": 0.7636638780251478, "Y0": 0.9438986849265535, "X0": 1.4846031056307702,
-            "D0p": 0.374775851921961, "E0p": 0.18956524428336124, "S0": 2.310080102982787}
+    want = {
+        "C0": 0.7636638780251478,
+        "Y0": 0.9438986849265535,
+        "X0": 1.4846031056307702,
+        "D0p": 0.374775851921961,
+        "E0p": 0.18956524428336124,
+        "S0": 2.310080102982787,
+    }
     for name, value in want.items():
         assert values(name, X_T)[0] == pytest.approx(value, rel=1e-13)
         assert float(ref(name, X_T)) == pytest.approx(value, rel=1e-15)
@@ -248,8 +296,15 @@ def test_buras_power_law_approximations():
     # 1997), approximations quoted to better than 1 % for 150 GeV ≤ m_t ≤ 200 GeV:
     # S₀ = 0.784 x^0.76, X₀ = 0.660 x^0.575, Y₀ = 0.315 x^0.78, Z₀ = 0.175 x^0.93,
     # E₀ = 0.564 x^−0.51, D₀′ = 0.244 x^0.30, E₀′ = 0.145 x^0.19.
-    fits = {"S0": (0.784, 0.76), "X0": (0.660, 0.575), "Y0": (0.315, 0.78), "Z0": (0.175, 0.93),
-            "E0": (0.564, -0.51), "D0p": (0.244, 0.30), "E0p": (0.145, 0.19)}
+    fits = {
+        "S0": (0.784, 0.76),
+        "X0": (0.660, 0.575),
+        "Y0": (0.315, 0.78),
+        "Z0": (0.175, 0.93),
+        "E0": (0.564, -0.51),
+        "D0p": (0.244, 0.30),
+        "E0p": (0.145, 0.19),
+    }
     x = (np.array([150.0, 163.0, 175.0, 200.0]) / 80.4) ** 2  # m_t / M_W, M_W = 80.4 GeV
     for name, (a, b) in fits.items():
         assert np.allclose(values(name, x), a * x**b, rtol=0.01, atol=0), name
@@ -261,7 +316,9 @@ def test_buras_power_law_approximations():
 @pytest.mark.parametrize("name", NAMES)
 def test_jit_vmap_and_dtype(name):
     f = fn(name)
-    x = np.geomspace(1e-3, 1e3, 32).reshape(16, 2)  # includes 1 ± O(0.4), inside and outside the disc
+    x = np.geomspace(1e-3, 1e3, 32).reshape(
+        16, 2
+    )  # includes 1 ± O(0.4), inside and outside the disc
     eager = f(jnp.asarray(x))
     assert eager.shape == x.shape and eager.dtype == jnp.float64
     assert np.allclose(np.asarray(jax.jit(jax.vmap(f))(x)), np.asarray(eager), rtol=1e-15, atol=0)
