@@ -6,3 +6,7 @@ given (enable float64 with `jax.config.update("jax_enable_x64", True)`; importin
 This package never imports `jaxflav`.
 """
 
+
+from kernels import breit_wigner, inami_lim, loop_functions, pv, quadrature, safe_math, validate
+
+__all__ = ["breit_wigner", "inami_lim", "loop_functions", "pv", "quadrature", "safe_math", "validate"]
