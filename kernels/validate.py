@@ -28,24 +28,23 @@ def check_finite(**named):
             raise ValueError(f"{name} must be finite, got {_show(arr)}")
 
 
-def check_nonnegative(**named):
-    """Raise ValueError if any concrete real argument is negative or NaN."""
+def _check_real(named, holds, requirement):
     for name, value in named.items():
         arr = concrete(value)
         if arr is None or np.iscomplexobj(arr):
             continue
-        if not np.all(arr >= 0):
-            raise ValueError(f"{name} must be ≥ 0, got {_show(arr)}")
+        if not np.all(holds(arr)):
+            raise ValueError(f"{name} must be {requirement}, got {_show(arr)}")
+
+
+def check_nonnegative(**named):
+    """Raise ValueError if any concrete real argument is negative or NaN."""
+    _check_real(named, lambda arr: arr >= 0, "≥ 0")
 
 
 def check_positive(**named):
     """Raise ValueError if any concrete real argument is ≤ 0 or NaN."""
-    for name, value in named.items():
-        arr = concrete(value)
-        if arr is None or np.iscomplexobj(arr):
-            continue
-        if not np.all(arr > 0):
-            raise ValueError(f"{name} must be > 0, got {_show(arr)}")
+    _check_real(named, lambda arr: arr > 0, "> 0")
 
 
 def check_ordered(lo_name, lo, hi_name, hi):
