@@ -280,26 +280,37 @@ def _radial(a, b, c, e, b1):
     return jnp.where(far[..., None], gauss, jnp.where(split[..., None], fractions, taylor))
 
 
-def _c_integrals(p12, p22, p32, m12, m22, m32):
-    """v-integrals of the radial integrals: (C0, C1, C2, C11, C12, C22)."""
+# C0, C1, C2, C11, C12, C22 = ∫dv (sign · v-polynomial) · ∫du u^n/Δ, with n − 1 = 0, 1, 1, 2, 2, 2
+_C_POWERS = np.array([0, 1, 1, 2, 2, 2])
+_C_WEIGHTS = np.stack([
+    -_C_RULE[2],
+    _C_RULE[2] * _C_RULE[0],
+    _C_RULE[2] * _C_RULE[1],
+    -_C_RULE[2] * _C_RULE[0] ** 2,
+    -_C_RULE[2] * _C_RULE[0] * _C_RULE[1],
+    -_C_RULE[2] * _C_RULE[1] ** 2,
+])
+
+
+_C_NAMES = ("C0", "C1", "C2", "C11", "C12", "C22")
+
+
+def _c_integrals(p12, p22, p32, m12, m22, m32, names=_C_NAMES):
+    """v-integrals of the radial integrals, for the (static) subset `names` of C0, C1, C2, C11,
+    C12, C22, as a tuple in that order; radial powers no name needs are never computed."""
     _check((m12, m22, m32), (p12, p22, p32))
     p1, p2, p3, m1, m2, m3 = _complex(p12, p22, p32, m12, m22, m32)
-    v, vc, w = (jnp.asarray(a) for a in _C_RULE)
+    v, vc, _ = (jnp.asarray(a) for a in _C_RULE)
     p1, p2, p3, m1, m2, m3 = (x[..., None] for x in (p1, p2, p3, m1, m2, m3))
     a = v * p1 + vc * p3 - v * vc * p2
     b = -m1 + v * m2 + vc * m3 - v * p1 - vc * p3
     c = jnp.broadcast_to(m1, a.shape)
     e = v * m2 + vc * m3 - v * vc * p2  # Δ at u = 1, the edge x1 = 0
     b1 = m1 - v * m2 - vc * m3 - v * p1 - vc * p3 + 2.0 * v * vc * p2
-    radial = _radial(a, b, c, e, b1)
-    r1, r2, r3 = radial[..., 0], radial[..., 1], radial[..., 2]
-    c0 = -jnp.sum(w * r1, axis=-1)
-    c1 = jnp.sum(w * v * r2, axis=-1)
-    c2 = jnp.sum(w * vc * r2, axis=-1)
-    c11 = -jnp.sum(w * v * v * r3, axis=-1)
-    c12 = -jnp.sum(w * v * vc * r3, axis=-1)
-    c22 = -jnp.sum(w * vc * vc * r3, axis=-1)
-    return c0, c1, c2, c11, c12, c22
+    rows = [_C_NAMES.index(name) for name in names]
+    radial = _radial(a, b, c, e, b1)[..., _C_POWERS[rows]]
+    coefficients = jnp.sum(radial * _C_WEIGHTS[rows].T, axis=-2)
+    return tuple(coefficients[..., j] for j in range(len(rows)))
 
 
 def C_all(p12, p22, p32, m12, m22, m32, *, mu2=1.0, delta=0.0):
@@ -317,17 +328,17 @@ def C_all(p12, p22, p32, m12, m22, m32, *, mu2=1.0, delta=0.0):
 
 def C0(p12, p22, p32, m12, m22, m32):
     """Scalar three-point function C0(p1², p2², (p1+p2)², m1², m2², m3²) (GeV⁻²), UV finite."""
-    return _c_integrals(p12, p22, p32, m12, m22, m32)[0]
+    return _c_integrals(p12, p22, p32, m12, m22, m32, ("C0",))[0]
 
 
 def C1(p12, p22, p32, m12, m22, m32):
     """C1, the coefficient of k1^μ = p1^μ in C^μ (GeV⁻²)."""
-    return _c_integrals(p12, p22, p32, m12, m22, m32)[1]
+    return _c_integrals(p12, p22, p32, m12, m22, m32, ("C1",))[0]
 
 
 def C2(p12, p22, p32, m12, m22, m32):
     """C2, the coefficient of k2^μ = (p1 + p2)^μ in C^μ (GeV⁻²)."""
-    return _c_integrals(p12, p22, p32, m12, m22, m32)[2]
+    return _c_integrals(p12, p22, p32, m12, m22, m32, ("C2",))[0]
 
 
 def C00(p12, p22, p32, m12, m22, m32, *, mu2=1.0, delta=0.0):
@@ -337,14 +348,14 @@ def C00(p12, p22, p32, m12, m22, m32, *, mu2=1.0, delta=0.0):
 
 def C11(p12, p22, p32, m12, m22, m32):
     """C11, the coefficient of k1^μ k1^ν in C^{μν} (GeV⁻²)."""
-    return _c_integrals(p12, p22, p32, m12, m22, m32)[3]
+    return _c_integrals(p12, p22, p32, m12, m22, m32, ("C11",))[0]
 
 
 def C12(p12, p22, p32, m12, m22, m32):
     """C12, the coefficient of k1^μ k2^ν (and k2^μ k1^ν) in C^{μν} (GeV⁻²)."""
-    return _c_integrals(p12, p22, p32, m12, m22, m32)[4]
+    return _c_integrals(p12, p22, p32, m12, m22, m32, ("C12",))[0]
 
 
 def C22(p12, p22, p32, m12, m22, m32):
     """C22, the coefficient of k2^μ k2^ν in C^{μν} (GeV⁻²)."""
-    return _c_integrals(p12, p22, p32, m12, m22, m32)[5]
+    return _c_integrals(p12, p22, p32, m12, m22, m32, ("C22",))[0]
