@@ -265,3 +265,14 @@ def test_fresh_mpmath_points():
         want = ref.C_tensor(*point)
         for name in ("C0", "C1", "C2", "C00", "C11", "C12", "C22"):
             _assert_close(getattr(pv, name)(*point), complex(want[name]), what=name)
+
+
+def test_b_functions_above_threshold_match_mpmath():
+    """Above threshold Δ(x) has real zeros; the −i0 fixes Im B0 = +π β for B0 (computed live)."""
+    import pv_reference as ref
+
+    for point in [(3.0, 1e-6, 1e-6), (2.0, 0.1, 0.2), (100.0, MU_2, 1.0)]:
+        for name in ("B0", "B1", "B00"):
+            _assert_close(getattr(pv, name)(*point), complex(getattr(ref, name)(*point)), what=f"{name}{point}")
+    beta = np.sqrt(1 - 4 * 1.0 / 9.0)  # B0(9, 1, 1): Im part π β
+    assert abs(complex(pv.B0(9.0, 1.0, 1.0)).imag - np.pi * beta) < 1e-12
