@@ -106,9 +106,9 @@ def _b_pieces(p2, m12, m22):
 def _b_nodes(p2, m12, m22):
     """Feynman-parameter nodes and weights for B integrals (tanh–sinh on each piece).
 
-    Returns x, 1 − x, the weights, and each node's distances |x − x₋|, |x − x₊| to the pieces'
-    inner boundaries (the roots of Δ above threshold), computed from the piece ends without
-    cancellation.
+    Returns x, 1 − x, the weights, each node's distances |x − x₋|, |x − x₊| to the pieces' inner
+    boundaries (the roots of Δ above threshold), computed from the piece ends without
+    cancellation, and the piece edges.
     """
     t, tc, w = _B_RULE
     edges = _b_pieces(p2, m12, m22)
@@ -122,7 +122,7 @@ def _b_nodes(p2, m12, m22):
     shape = (*edges.shape[:-1], -1)
     x = (start + length * t).reshape(shape)
     xc = ((1.0 - stop) + length * tc).reshape(shape)
-    return x, xc, (length * w).reshape(shape), to_lo.reshape(shape), to_hi.reshape(shape)
+    return x, xc, (length * w).reshape(shape), to_lo.reshape(shape), to_hi.reshape(shape), edges
 
 
 def _b_integral(p2, m12, m22, fn, mu2=1.0, delta=0.0):
@@ -133,8 +133,7 @@ def _b_integral(p2, m12, m22, fn, mu2=1.0, delta=0.0):
     """
     _check((m12, m22), (p2,), mu2, delta)
     p2, m12, m22 = _complex(p2, m12, m22)
-    x, xc, w, to_lo, to_hi = _b_nodes(p2, m12, m22)
-    edges = _b_pieces(p2, m12, m22)
+    x, xc, w, to_lo, to_hi, edges = _b_nodes(p2, m12, m22)
     factored = (edges[..., 1] < edges[..., 3])[..., None]
     p2, m12, m22 = (a[..., None] for a in (p2, m12, m22))
     delta_x = x * m22 + xc * m12 - x * xc * p2

@@ -48,7 +48,7 @@ def _b_integral(weight, p2, m12, m22, mu2):
                 for sgn in (1, -1):
                     r = mp.re(xs + sgn * mp.sqrt(disc) / (2 * p2))
                     cuts += [r] + [r + s for s in _scales()] + [r - s for s in _scales()]
-    return mp.quad(lambda x: weight(x, delta_x(x)) * 1, _splits(cuts))
+    return mp.quad(lambda x: weight(x, delta_x(x)), _splits(cuts))
 
 
 def B0(p2, m12, m22, mu2=1, delta=0):

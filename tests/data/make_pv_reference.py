@@ -76,17 +76,9 @@ def _c_row(point):
             if tag and name != "C00":
                 continue
             v = values[name]
-            row[name + tag] = [float(mp_re(v)), float(mp_im(v))]
+            row[name + tag] = [float(v.real), float(v.imag)]
         row["residual" + tag] = float(abs(values["residual"]))
     return row
-
-
-def mp_re(v):
-    return v.real
-
-
-def mp_im(v):
-    return v.imag
 
 
 def physics_points():
