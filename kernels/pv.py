@@ -57,9 +57,9 @@ _N_ASYMPTOTIC = 28
 
 def _check(masses, momenta=(), mu2=1.0, delta=0.0):
     """ValueError for NaN/inf arguments, negative real squared masses or μ² ≤ 0 (concrete values)."""
-    named = {f"p{i + 1}^2": p for i, p in enumerate(momenta)} | {f"m{i + 1}^2": m for i, m in enumerate(masses)}
-    validate.check_finite(**named, mu2=mu2, delta=delta)
-    validate.check_nonnegative(**{f"m{i + 1}^2": m for i, m in enumerate(masses)})
+    named_masses = {f"m{i + 1}^2": m for i, m in enumerate(masses)}
+    validate.check_finite(**{f"p{i + 1}^2": p for i, p in enumerate(momenta)}, **named_masses, mu2=mu2, delta=delta)
+    validate.check_nonnegative(**named_masses)
     validate.check_positive(mu2=mu2)
 
 
