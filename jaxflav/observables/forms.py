@@ -1,0 +1,70 @@
+"""Quadratic forms in the Wilson coefficients, precomputed at quadrature nodes.
+
+Every b→sℓℓ rate (and angular numerator) at fixed q² is a real quadratic function of the real
+vector r = (Re x, Im x), x = (1, C7, C7p, C9, C9p, C10, C10p) of `jaxflav.wcxf`: the amplitudes
+are linear in x, CP-conjugate amplitudes are linear in x*, and a rate is a sum of their products.
+So f(q², x) = rᵀ Q(q²) r with a symmetric 14×14 matrix Q that does not depend on any parameter.
+`quadratic_form` extracts Q exactly as half the Hessian of f at r = 0 (f is exactly quadratic),
+once, when a likelihood is built; a parameter point then costs one small form per node
+(`../shared/ARCHITECTURE.md` §3).
+
+Bins are integrated with Gauss–Legendre in s = ½ ln(q² − 4m_ℓ²): the substitution absorbs the
+1/q² photon pole at low q² and the √(q² − 4m_ℓ²) threshold factor, so a few dozen nodes reach
+10⁻⁶ relative accuracy for every bin from 4m_ℓ² upwards.
+"""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxflav.wcxf import DIM
+from kernels.quadrature import gauss_legendre
+
+REAL_DIM = 2 * DIM
+
+
+def bin_nodes(q2min: float, q2max: float, threshold: float, n: int | None = None):
+    """Nodes and weights for ∫_{q2min}^{q2max} f(q²) dq², in s = ½ ln(q² − threshold).
+
+    `threshold` (GeV²) is the pair threshold 4m_ℓ² > 0 (q2min is raised to it). The node count grows
+    with the logarithmic length of the bin unless `n` is given. Returns NumPy arrays (q², w).
+    """
+    lo = max(q2min, threshold)
+    if not q2max > lo:
+        return np.zeros(0), np.zeros(0)
+    # from the threshold itself, start 10⁻⁶·4m² above it: what is left out is O(10⁻⁹) of the bin (β ≤ 10⁻³ there)
+    s0 = 0.5 * math.log(max(lo - threshold, 1e-6 * threshold)) if threshold > 0 else 0.5 * math.log(lo)
+    s1 = 0.5 * math.log(q2max - threshold)
+    n = n or 12 + 6 * math.ceil(s1 - s0)
+    t, w = gauss_legendre(n)
+    s = 0.5 * (s1 - s0) * t + 0.5 * (s1 + s0)
+    e2s = np.exp(2 * s)
+    return threshold + e2s, 0.5 * (s1 - s0) * w * 2 * e2s
+
+
+def to_real(x):
+    """r = (Re x, Im x) along the last axis."""
+    return jnp.concatenate([jnp.real(x), jnp.imag(x)], axis=-1)
+
+
+def quadratic_form(rate, q2, *args):
+    """Q(q²) with rate(q², x, *args) = rᵀ Q r for every x, at each node of the 1-D array `q2`.
+
+    `rate` must be a real function, exactly quadratic (homogeneous) in x of length DIM.
+    Returns a NumPy array of shape (len(q2), 14, 14).
+    """
+
+    def f(r, q):
+        return rate(q, r[:DIM] + 1j * r[DIM:], *args)
+
+    hessian = jax.jit(jax.vmap(lambda q: 0.5 * jax.hessian(f)(jnp.zeros(REAL_DIM), q)))
+    return np.asarray(hessian(jnp.asarray(q2, dtype=float)))
+
+
+def evaluate(Q, r):
+    """Σ over the leading node axis of rᵀ Q r: Q (N, 14, 14), r (N, 14) or (14,) → scalar."""
+    if r.ndim == 1:
+        return r @ (Q.sum(axis=0) @ r)
+    return jnp.einsum("ni,nij,nj->", r, Q, r)

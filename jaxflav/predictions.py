@@ -1,0 +1,283 @@
+"""b→sℓℓ observables by flavio name, as one batched, differentiable function of Wilson coefficients.
+
+    predict = Predictions([("<dBR/dq2>(B0->K*mumu)", 1.1, 2.5), ("BR(Bs->mumu)",)])
+    predict({"C9_bsmumu": -1.0})                          # constant shifts
+    predict({"C9_bsmumu": lambda q2: bw(q2)})             # any JAX function of q² (GeV²)
+    jax.vmap(lambda p: predict(lambda q2: model(p, q2)))(points)
+
+Building `Predictions` fixes the observables, bins and inputs (static); it computes, once, the
+quadratic form rᵀQr of every rate at every quadrature node (`jaxflav.observables.forms`). A call
+then evaluates the user's coefficients at the nodes, one small form per node, and combines the
+binned integrals into the observables (ratios for FL, AFB, P5′ and R, as flavio defines them).
+New-physics coefficients are shifts from the SM at μ_b = 4.8 GeV, WCxf names (`jaxflav.wcxf`).
+"""
+
+import re
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxflav import inputs as sm_inputs
+from jaxflav import wcxf
+from jaxflav.observables import b_to_pll, b_to_vll, b_to_xsll, bs_to_ll, forms
+from kernels.validate import concrete
+
+
+class Mode(NamedTuple):
+    family: str  # "vll", "pll", "xsll", "bll"
+    process: str
+    lepton: str
+
+
+def _modes():
+    modes = {}
+    for proc in b_to_vll.PROCESSES:
+        for lep, ll in wcxf.LEPTONS.items():
+            modes[f"{proc}{ll}"] = Mode("vll", proc, lep)
+    for proc in b_to_pll.PROCESSES:
+        for lep, ll in wcxf.LEPTONS.items():
+            modes[f"{proc}{ll}"] = Mode("pll", proc, lep)
+    for lep, ll in wcxf.LEPTONS.items():
+        modes[f"B->Xs{ll}"] = Mode("xsll", "B->Xs", lep)
+        modes[f"Bs->{ll}"] = Mode("bll", "Bs", lep)
+    return modes
+
+
+MODES = _modes()
+_ANGULAR = {"FL": ("FL", "SA_den"), "AFB": ("AFB", "SA_den")}
+_KINDS = {
+    "vll": ("dBR/dq2", "<dBR/dq2>", "<BR>", "FL", "<FL>", "AFB", "<AFB>", "P5p", "<P5p>"),
+    "pll": ("dBR/dq2", "<dBR/dq2>", "<BR>"),
+    "xsll": ("dBR/dq2", "<dBR/dq2>", "<BR>"),
+    "bll": ("BR",),
+}
+_RATIO_MODES = {"B+->Kll": "B+->K", "B0->Kll": "B0->K", "B0->K*ll": "B0->K*", "B+->K*ll": "B+->K*"}
+_NAME = re.compile(r"^(?P<kind><dBR/dq2>|<BR>|dBR/dq2|<FL>|FL|<AFB>|AFB|<P5p>|P5p|<Rmue>|BR)\((?P<mode>[^()]+)\)$")
+
+
+def known_observables():
+    """Every observable name jaxflav's b→sℓℓ engine evaluates (flavio's names)."""
+    names = [f"{kind}({mode})" for mode, m in MODES.items() for kind in _KINDS[m.family]]
+    names = [n for n in names if not (n.startswith(("FL", "<FL", "AFB", "<AFB", "P5p", "<P5p")) and "Bs->phi" in n)]
+    return sorted(names + [f"<Rmue>({mode})" for mode in _RATIO_MODES])
+
+
+KNOWN = frozenset(known_observables())
+
+
+class Component(NamedTuple):
+    """One integral (or point value) of one quadratic quantity: the unit the forms are built for."""
+
+    mode: Mode
+    quantity: str
+    q2min: float
+    q2max: float  # equal to q2min for a point value
+
+
+def _parse(observable):
+    name, *args = observable if isinstance(observable, tuple | list) else (observable,)
+    if name not in KNOWN:
+        raise ValueError(f"unknown observable {name!r}; known: {', '.join(sorted(KNOWN))}")
+    kind, mode = _NAME.match(name).group("kind", "mode")
+    binned = kind.startswith("<")
+    n_args = 0 if kind == "BR" else (2 if binned else 1)
+    if len(args) != n_args:
+        raise ValueError(f"{name} takes {n_args} argument(s) ({'q2min, q2max' if binned else 'q2'}), got {len(args)}")
+    args = tuple(_static(a, name) for a in args)
+    if any(not np.isfinite(a) for a in args):
+        raise ValueError(f"{name}: q² arguments must be finite, got {args}")
+    if binned and not args[0] < args[1]:
+        raise ValueError(f"{name}: bin ({args[0]}, {args[1]}) must have q2min < q2max")
+    return name, kind, mode, args
+
+
+def _static(value, name):
+    arr = concrete(value)
+    if arr is None or arr.ndim:
+        raise ValueError(f"{name}: q² arguments must be plain numbers (they fix the quadrature nodes), got {value!r}")
+    return float(arr)
+
+
+def _check_range(name, mode, args, inputs):
+    lo, hi = _kinematic_range(mode, inputs)
+    if len(args) == 1 and not lo < args[0] <= hi:
+        raise ValueError(f"{name}: q² = {args[0]} GeV² outside the kinematic range ({lo:.6g}, {hi:.6g}]")
+    if len(args) == 2 and (args[0] < 0 or args[0] >= hi or args[1] <= lo):
+        raise ValueError(f"{name}: bin ({args[0]}, {args[1]}) GeV² does not overlap the kinematic range ({lo:.6g}, {hi:.6g})")
+
+
+def _kinematic_range(mode, inputs):
+    m_l = _lepton_mass(mode.lepton, inputs)
+    if mode.family == "vll":
+        return 4 * m_l**2, b_to_vll.q2_max(mode.process, inputs)
+    if mode.family == "pll":
+        return 4 * m_l**2, b_to_pll.q2_max(mode.process, inputs)
+    if mode.family == "xsll":
+        return 4 * m_l**2, b_to_xsll.q2_max(inputs) if hasattr(b_to_xsll, "q2_max") else (inputs.m_b_pole - inputs.m_s) ** 2
+    return 0.0, inputs.m_Bs**2
+
+
+def _lepton_mass(lepton, inputs):
+    return {"e": inputs.m_e, "mu": inputs.m_mu}[lepton]
+
+
+def _recipe(kind, mode_name, args):
+    """The components of one observable and how to combine their values into it."""
+    if kind == "<Rmue>":
+        family = "vll" if "K*" in mode_name else "pll"
+        proc = _RATIO_MODES[mode_name]
+        mu, e = (Component(Mode(family, proc, lep), "dBR/dq2", *args) for lep in ("mu", "e"))
+        return [mu, e], lambda v: v[0] / v[1]
+    mode = MODES[mode_name]
+    lo, hi = (args[0], args[0]) if len(args) == 1 else (args if args else (0.0, 0.0))
+    comp = lambda quantity: Component(mode, quantity, lo, hi)  # noqa: E731
+    base = kind.strip("<>")
+    if base in ("dBR/dq2", "BR"):
+        width = hi - lo if kind == "<dBR/dq2>" else 1.0
+        quantity = "BR" if mode.family == "bll" else "dBR/dq2"
+        return [comp(quantity)], lambda v: v[0] / width
+    if base in _ANGULAR:
+        num, den = _ANGULAR[base]
+        return [comp(num), comp(den)], lambda v: v[0] / v[1]
+    # P5' = S5 / (2 √(−J2s J2c))  (flavio: binned numerators and denominators integrated separately)
+    return [comp("S5"), comp("J2s"), comp("J2c")], lambda v: v[0] / (2 * jnp.sqrt(-v[1] * v[2]))
+
+
+def _quantities(mode, inputs):
+    """A function (q², x) → vector of all quadratic quantities of `mode`, and their names."""
+    m_l = _lepton_mass(mode.lepton, inputs)
+    if mode.family == "vll":
+        names = b_to_vll.QUANTITIES
+        fn = lambda q2, x: jnp.stack([b_to_vll.observables(q2, x, mode.process, m_l, inputs)[k] for k in names])  # noqa: E731
+    elif mode.family == "pll":
+        names = ("dBR/dq2",)
+        fn = lambda q2, x: b_to_pll.observables(q2, x, mode.process, m_l, inputs)["dBR/dq2"][None]  # noqa: E731
+    elif mode.family == "xsll":
+        names = ("dBR/dq2",)
+        fn = lambda q2, x: jnp.real(jnp.conj(x) @ b_to_xsll.forms(q2, mode.lepton) @ x)[None]  # noqa: E731
+    else:
+        names = ("BR",)
+        fn = lambda q2, x: bs_to_ll.branching_ratio(x, m_l, inputs)[None]  # noqa: E731
+    return fn, names
+
+
+def _nodes(component, inputs):
+    mode = component.mode
+    if mode.family == "bll":
+        return np.array([inputs.m_Bs**2]), np.ones(1)
+    if component.q2min == component.q2max:
+        return np.array([component.q2min]), np.ones(1)
+    lo, hi = _kinematic_range(mode, inputs)
+    return forms.bin_nodes(component.q2min, min(component.q2max, hi), lo)
+
+
+def _forms_for(mode, components, inputs):
+    """Q (with quadrature weights folded in) at every node of `components`, all of one mode."""
+    fn, names = _quantities(mode, inputs)
+    nodes = [_nodes(c, inputs) for c in components]
+    q2 = np.concatenate([n[0] for n in nodes])
+    Q_all = forms.quadratic_form(lambda q, x: fn(q, x), q2)  # (N, n_quantities, 14, 14)
+    out, start = [], 0
+    for c, (q, w) in zip(components, nodes):
+        Q = Q_all[start : start + len(q), names.index(c.quantity)] * w[:, None, None]
+        out.append((q, Q))
+        start += len(q)
+    return out
+
+
+class Predictions:
+    """A batched, jittable map from Wilson coefficients to a fixed list of observables.
+
+    `observables`: names, or tuples (name, q2) / (name, q2min, q2max) as in flavio's
+    `np_prediction(name, wc, *args)`. Raises ValueError for unknown names, bad bins or q²
+    outside the kinematic range, before anything is compiled.
+    """
+
+    def __init__(self, observables, inputs: sm_inputs.Inputs = sm_inputs.DEFAULT):
+        parsed = [_parse(o) for o in observables]
+        for name, kind, mode, args in parsed:
+            if kind != "<Rmue>":
+                _check_range(name, MODES[mode], args, inputs)
+        self.names = [p[0] for p in parsed]
+        self.args = [p[3] for p in parsed]
+        components, self._recipes = {}, []
+        for _, kind, mode, args in parsed:
+            comps, combine = _recipe(kind, mode, args)
+            self._recipes.append(([components.setdefault(c, len(components)) for c in comps], combine))
+        self._build(list(components), inputs)
+
+    def _build(self, components, inputs):
+        by_lepton = {}
+        for index, c in enumerate(components):
+            by_lepton.setdefault(c.mode.lepton, {}).setdefault(c.mode, []).append((index, c))
+        self._groups = []
+        for lepton, modes in by_lepton.items():
+            q2, Q, seg, Qsum, order = [], [], [], [], []
+            for mode, items in modes.items():
+                for (index, _), (q, Qc) in zip(items, _forms_for(mode, [c for _, c in items], inputs)):
+                    q2.append(q)
+                    Q.append(Qc)
+                    seg.append(np.full(len(q), len(order)))
+                    Qsum.append(Qc.sum(axis=0))
+                    order.append(index)
+            self._groups.append(
+                (lepton, jnp.asarray(np.concatenate(q2)), jnp.asarray(np.concatenate(Q)), np.concatenate(seg), jnp.asarray(np.stack(Qsum)), np.array(order))
+            )
+        self._n_components = len(components)
+
+    def __call__(self, wc=None):
+        """Observables (array in the order given) for Wilson coefficients `wc`.
+
+        `wc`: None (SM), a dict from WCxf names to numbers, arrays or functions of q², or a function
+        q² → such a dict (values broadcastable with q²).
+        """
+        values = jnp.zeros(self._n_components)
+        for lepton, q2, Q, seg, Qsum, order in self._groups:
+            values = values.at[order].set(self._component_values(wc, lepton, q2, Q, seg, Qsum))
+        return jnp.stack([combine(values[jnp.array(idx)]) for idx, combine in self._recipes])
+
+    @staticmethod
+    def _component_values(wc, lepton, q2, Q, seg, Qsum):
+        coefficients = _coefficients(wc, q2)
+        if all(jnp.ndim(v) == 0 for v in coefficients.values()):
+            r = forms.to_real(wcxf.form_vector(coefficients, lepton, jnp.zeros(())))
+            return jnp.einsum("i,cij,j->c", r, Qsum, r)
+        r = forms.to_real(wcxf.form_vector(coefficients, lepton, q2))
+        per_node = jnp.einsum("ni,nij,nj->n", r, Q, r)
+        return jax.ops.segment_sum(per_node, jnp.asarray(seg), num_segments=Qsum.shape[0])
+
+
+def _coefficients(wc, q2):
+    """Normalise the accepted `wc` shapes to a dict of values at the nodes q2 (or scalars)."""
+    if wc is None:
+        return {}
+    values = wc(q2) if callable(wc) else {k: (v(q2) if callable(v) else v) for k, v in wc.items()}
+    if not isinstance(values, dict):
+        raise ValueError(f"Wilson coefficients must be a dict of WCxf names, got {type(values).__name__}")
+    wcxf.check_names(values)
+    for name, v in values.items():
+        if not callable(v) and not isinstance(v, jax.core.Tracer) and not np.all(np.isfinite(np.asarray(v))):
+            raise ValueError(f"Wilson coefficient {name} is not finite: {v}")
+    return values
+
+
+_CACHE = {}
+
+
+def _single(name, args):
+    key = (name, args)
+    if key not in _CACHE:
+        _CACHE[key] = Predictions([(name, *args)])
+    return _CACHE[key]
+
+
+def sm_prediction(name, *args):
+    """The Standard-Model value of one observable, as flavio.sm_prediction(name, *args)."""
+    return float(_single(name, tuple(float(a) for a in args))(None)[0])
+
+
+def np_prediction(name, wc, *args):
+    """One observable with new physics `wc` (WCxf names → numbers or functions of q²), as flavio.np_prediction."""
+    return float(_single(name, tuple(float(a) for a in args))(wc)[0])
