@@ -74,7 +74,7 @@ def report(results):
 
 
 def main(argv=None):
-    from benchmarks import kernels_bench
+    from benchmarks import bsll_bench, kernels_bench
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="batches 10x smaller (a smoke run)")
@@ -83,7 +83,7 @@ def main(argv=None):
     scale = 0.1 if opts.quick else 1.0
     rng = np.random.default_rng(0)
     results = []
-    for name, bench in kernels_bench.BENCHMARKS.items():
+    for name, bench in {**kernels_bench.BENCHMARKS, **bsll_bench.BENCHMARKS}.items():
         if opts.only and name not in opts.only:
             continue
         print(f"running {name} …", file=sys.stderr, flush=True)

@@ -1,9 +1,11 @@
 """The `jaxflav` command.
 
     jaxflav kernel NAME ARG...   evaluate one kernel function (PV integral, Inami–Lim function)
-    jaxflav bench [--quick]      throughput of the kernels beside their baselines
+    jaxflav predict [CONFIG.toml] [--wc NAME=VALUE ...] [--measurements NAME_OR_PATH]
+                                 predictions, measurements and pulls of a measurement table
+    jaxflav bench [--quick]      throughput beside the baselines (scipy, flavio)
 
-`predict`, `scan`, `fit`, `sample` and `plot` arrive with the physics and `fits` layers.
+`scan`, `fit`, `sample` and `plot` arrive with the `fits` layer.
 """
 
 import argparse
@@ -33,6 +35,70 @@ def _kernel(opts):
     return 0
 
 
+def _parse_wc(items):
+    wc = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"jaxflav predict: --wc takes NAME=VALUE, got {item!r}")
+        try:
+            wc[name.strip()] = complex(value.replace(" ", ""))
+        except ValueError:
+            raise SystemExit(f"jaxflav predict: {name}: {value!r} is not a number (complex as -1+0.5j)") from None
+    return wc
+
+
+def _read_config(path):
+    """A predict config: `measurements = "name or path"` and a [wilson] table of WCxf names → numbers or [re, im]."""
+    import tomllib
+
+    try:
+        with open(path, "rb") as f:
+            doc = tomllib.load(f)
+    except (OSError, tomllib.TOMLDecodeError) as err:
+        raise SystemExit(f"jaxflav predict: cannot read {path}: {err}") from None
+    unknown = set(doc) - {"measurements", "wilson"}
+    if unknown:
+        raise SystemExit(f"jaxflav predict: {path}: unknown key(s) {', '.join(sorted(unknown))}; known: measurements, wilson")
+    wc = {}
+    for name, value in doc.get("wilson", {}).items():
+        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int | float) for v in value):
+            wc[name] = complex(*value)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            wc[name] = complex(value)
+        else:
+            raise SystemExit(f"jaxflav predict: {path}: wilson.{name} must be a number or [re, im], got {value!r}")
+    return doc.get("measurements"), wc
+
+
+def _predict(opts):
+    import numpy as np
+
+    from jaxflav import likelihood, measurements, predictions, wcxf
+
+    table_name, wc = _read_config(opts.config) if opts.config else (None, {})
+    wc.update(_parse_wc(opts.wc or []))
+    try:
+        wcxf.check_names(wc)
+        table = measurements.load(opts.measurements or table_name or "rashed2026_table1")
+    except ValueError as err:
+        raise SystemExit(f"jaxflav predict: {err}") from None
+    predict = predictions.Predictions(measurements.observables(table))
+    sm, new = np.asarray(predict(None)), np.asarray(predict(wc))
+    pulls = np.asarray(likelihood.pulls(new, table))
+    print(f"Wilson coefficients (shifts at 4.8 GeV): {wc or 'none (SM)'}")
+    head = f"{'observable':26s} {'bin GeV^2':>14s} {'prediction':>11s} {'SM (jaxflav)':>12s} {'measured':>10s} {'+err':>9s} {'-err':>9s} {'pull':>6s}"
+    print(head + "\n" + "-" * len(head))
+    for i, name in enumerate(table.names):
+        print(
+            f"{name:26s} {table.q2min[i]:6.4g}-{table.q2max[i]:<7.4g} {new[i]:11.4g} {sm[i]:12.4g} {table.central[i]:10.4g} "
+            f"{table.err_up[i]:9.2g} {table.err_down[i]:9.2g} {pulls[i]:6.2f}"
+        )
+    chi2, chi2_sm = float(likelihood.chi2(new, table)), float(likelihood.chi2(sm, table))
+    print(f"\nchi2 = {chi2:.2f} for {len(table)} measurements (SM: {chi2_sm:.2f}; theory errors: the table's SM errors)")
+    return 0
+
+
 def _bench(opts):
     from benchmarks.runner import main as bench_main
 
@@ -46,7 +112,12 @@ def main(argv=None):
     kernel.add_argument("name", help=f"one of: {', '.join(KERNELS)}")
     kernel.add_argument("args", nargs="*")
     kernel.set_defaults(run=_kernel)
-    bench = commands.add_parser("bench", help="kernel throughput beside scipy baselines")
+    predict = commands.add_parser("predict", help="b→sℓℓ predictions, measurements and pulls for a Wilson-coefficient point")
+    predict.add_argument("config", nargs="?", help="TOML file with `measurements` and a [wilson] table")
+    predict.add_argument("--wc", nargs="*", metavar="NAME=VALUE", help="WCxf shifts at 4.8 GeV, e.g. C9_bsmumu=-1 C10_bsmumu=0.5")
+    predict.add_argument("--measurements", help="packaged table name or TOML path (default rashed2026_table1)")
+    predict.set_defaults(run=_predict)
+    bench = commands.add_parser("bench", help="throughput beside the baselines (scipy, flavio)")
     bench.add_argument("--quick", action="store_true")
     bench.add_argument("--only", nargs="*")
     bench.set_defaults(run=_bench)

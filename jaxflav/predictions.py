@@ -145,22 +145,24 @@ def _recipe(kind, mode_name, args):
     return [comp("S5"), comp("J2s"), comp("J2c")], lambda v: v[0] / (2 * jnp.sqrt(-v[1] * v[2]))
 
 
+def _xsll_rate(x, M):
+    return jnp.real(jnp.conj(x) @ M @ x)[None]
+
+
 def _quantities(mode, inputs):
-    """A function (q², x) → vector of all quadratic quantities of `mode`, and their names."""
+    """(nodes(q2) → per-node data, rate(x, node) → vector of quantities, their names) for `mode`."""
     m_l = _lepton_mass(mode.lepton, inputs)
     if mode.family == "vll":
-        names = b_to_vll.QUANTITIES
-        fn = lambda q2, x: jnp.stack([b_to_vll.observables(q2, x, mode.process, m_l, inputs)[k] for k in names])  # noqa: E731
-    elif mode.family == "pll":
-        names = ("dBR/dq2",)
-        fn = lambda q2, x: b_to_pll.observables(q2, x, mode.process, m_l, inputs)["dBR/dq2"][None]  # noqa: E731
-    elif mode.family == "xsll":
-        names = ("dBR/dq2",)
-        fn = lambda q2, x: jnp.real(jnp.conj(x) @ b_to_xsll.forms(q2, mode.lepton) @ x)[None]  # noqa: E731
-    else:
-        names = ("BR",)
-        fn = lambda q2, x: bs_to_ll.branching_ratio(x, m_l, inputs)[None]  # noqa: E731
-    return fn, names
+        return (lambda q2, sm: b_to_vll.nodes(q2, mode.process, m_l, inputs, sm)), b_to_vll.rates, b_to_vll.QUANTITIES
+    if mode.family == "pll":
+        return (lambda q2, sm: b_to_pll.nodes(q2, mode.process, m_l, inputs, sm)), b_to_pll.rates, b_to_pll.QUANTITIES
+    if mode.family == "xsll":
+        return (lambda q2, sm: b_to_xsll.forms(q2, mode.lepton, inputs=inputs)), _xsll_rate, ("dBR/dq2",)
+    return (lambda q2, sm: jnp.asarray(q2)), _bll_rate(m_l, inputs), ("BR",)
+
+
+def _bll_rate(m_l, inputs):
+    return lambda x, _: bs_to_ll.branching_ratio(x, m_l, inputs)[None]
 
 
 def _nodes(component, inputs):
@@ -173,18 +175,42 @@ def _nodes(component, inputs):
     return forms.bin_nodes(component.q2min, min(component.q2max, hi), lo)
 
 
-def _forms_for(mode, components, inputs):
-    """Q (with quadrature weights folded in) at every node of `components`, all of one mode."""
-    fn, names = _quantities(mode, inputs)
+def _forms_for(mode, components, inputs, sm_at):
+    """Q (with quadrature weights folded in) at every node of `components`, all of one mode.
+
+    `sm_at(q2)` gives the SM effective coefficients at those nodes (computed once for all modes)."""
+    node_data, rate, names = _quantities(mode, inputs)
     nodes = [_nodes(c, inputs) for c in components]
     q2 = np.concatenate([n[0] for n in nodes])
-    Q_all = forms.quadratic_form(lambda q, x: fn(q, x), q2)  # (N, n_quantities, 14, 14)
+    padded = _pad(q2)
+    Q_all = forms.quadratic_form(rate, node_data(padded, sm_at(padded) if mode.family in ("vll", "pll") else None))[: len(q2)]
     out, start = [], 0
     for c, (q, w) in zip(components, nodes):
         Q = Q_all[start : start + len(q), names.index(c.quantity)] * w[:, None, None]
         out.append((q, Q))
         start += len(q)
     return out
+
+
+def _pad(q2):
+    """`q2` repeated at its end to the next power of two (≥ 64): node computations then compile
+    once per size class instead of once per bin layout."""
+    size = max(64, 1 << (len(q2) - 1).bit_length())
+    return np.concatenate([q2, np.full(size - len(q2), q2[-1])])
+
+
+def _sm_effective_for(components, inputs):
+    """The SM effective coefficients at every node of `components` in one jitted call, and a lookup."""
+    if not components:
+        return None
+    q2 = np.unique(np.concatenate([_nodes(c, inputs)[0] for c in components]))
+    sm = b_to_vll.sm_effective(jnp.asarray(_pad(q2)), inputs)
+
+    def at(nodes):
+        index = jnp.asarray(np.searchsorted(q2, nodes))
+        return sm._replace(c7=sm.c7[index], c9=sm.c9[index], c7bar=sm.c7bar[index], c9bar=sm.c9bar[index])
+
+    return at
 
 
 class Predictions:
@@ -213,10 +239,11 @@ class Predictions:
         for index, c in enumerate(components):
             by_lepton.setdefault(c.mode.lepton, {}).setdefault(c.mode, []).append((index, c))
         self._groups = []
+        sm_at = _sm_effective_for([c for c in components if c.mode.family in ("vll", "pll")], inputs)
         for lepton, modes in by_lepton.items():
             q2, Q, seg, Qsum, order = [], [], [], [], []
             for mode, items in modes.items():
-                for (index, _), (q, Qc) in zip(items, _forms_for(mode, [c for _, c in items], inputs)):
+                for (index, _), (q, Qc) in zip(items, _forms_for(mode, [c for _, c in items], inputs, sm_at)):
                     q2.append(q)
                     Q.append(Qc)
                     seg.append(np.full(len(q), len(order)))

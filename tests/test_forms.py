@@ -41,7 +41,7 @@ def test_quadratic_form_is_exact_for_hermitian_and_holomorphic_parts():
     a = rng.normal(size=(DIM, DIM)) + 1j * rng.normal(size=(DIM, DIM))
     b = rng.normal(size=(DIM, DIM)) + 1j * rng.normal(size=(DIM, DIM))
 
-    def rate(q2, x):  # |A x|² plus a term in x·x (as a B_s mixing interference term)
+    def rate(x, q2):  # |A x|² plus a term in x·x (as a B_s mixing interference term)
         ax = (a * q2) @ x
         return jnp.real(jnp.vdot(ax, ax)) + jnp.real(x @ b @ x)
 
@@ -51,7 +51,7 @@ def test_quadratic_form_is_exact_for_hermitian_and_holomorphic_parts():
         x = rng.normal(size=DIM) + 1j * rng.normal(size=DIM)
         r = np.concatenate([x.real, x.imag])
         for k, q in enumerate(q2):
-            assert abs(r @ Q[k] @ r - rate(q, x)) < 1e-10 * abs(rate(q, x))
+            assert abs(r @ Q[k] @ r - rate(x, q)) < 1e-10 * abs(rate(x, q))
     np.testing.assert_allclose(Q, np.swapaxes(Q, 1, 2), atol=1e-12)
 
 

@@ -9,12 +9,15 @@ operators, with P_f = √λ_B β/(2⁹π³m_B³), β² = 1 − 4m²/q²:
 Units: GeV; rates ×τ_B give dBR/dq² in GeV⁻².
 """
 
+import functools
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 
 from jaxflav import formfactors, inputs as sm_inputs
-from jaxflav.observables.b_to_vll import effective_coefficients
+from jaxflav.observables.b_to_vll import effective_coefficients, sm_effective
+from jaxflav.wcxf import DIM
 from kernels.safe_math import kallen, sqrt_safe
 
 
@@ -34,25 +37,68 @@ def q2_max(process: str, inputs=sm_inputs.DEFAULT) -> float:
     return (getattr(inputs, p.B) - getattr(inputs, p.P)) ** 2
 
 
-def rate(q2, x, process, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate=False):
-    """dΓ/dq² (GeV⁻¹) of the decay (or its CP conjugate) for the form vector x."""
+def amplitudes(q2, x, process, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
+    """(h_V, h_A, h_P) on the last axis, linear in x (in x* for the CP conjugate).
+    `sm`: `b_to_vll.sm_effective(q2, inputs)` when already computed."""
     p = PROCESSES[process]
+    sm = sm_effective(q2, inputs) if sm is None else sm
     m_B, m_P = getattr(inputs, p.B), getattr(inputs, p.P)
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     norm = 4 * inputs.GF / jnp.sqrt(2) * (jnp.conj(xi_t) if cp_conjugate else xi_t) * inputs.alpha_e / (4 * jnp.pi)
-    c7, c7p, c9, c9p, c10, c10p = effective_coefficients(q2, x, inputs, cp_conjugate)
+    c7, c7p, c9, c9p, c10, c10p = effective_coefficients(x, sm, cp_conjugate)
     ff = formfactors.b_to_p(q2, "B->K")
     sl = jnp.sqrt(kallen(m_B**2, m_P**2, q2))
-    h_v = norm * sl / (2 * jnp.sqrt(q2)) * (2 * inputs.m_b / (m_B + m_P) * (c7 + c7p) * ff["fT"] + (c9 + c9p) * ff["f+"])
-    h_a = norm * sl / (2 * jnp.sqrt(q2)) * (c10 + c10p) * ff["f+"]
-    h_p = norm * (m_B**2 - m_P**2) / 2 * ff["f0"] * 2 * m_l / q2 * (c10 + c10p)
+    h_v = sl / (2 * jnp.sqrt(q2)) * (2 * inputs.m_b / (m_B + m_P) * (c7 + c7p) * ff["fT"] + (c9 + c9p) * ff["f+"])
+    h_a = sl / (2 * jnp.sqrt(q2)) * (c10 + c10p) * ff["f+"]
+    h_p = (m_B**2 - m_P**2) / 2 * ff["f0"] * 2 * m_l / q2 * (c10 + c10p)
+    return norm * jnp.stack([h_v, h_a, h_p], axis=-1)
+
+
+class Node(NamedTuple):
+    """A B→Kℓℓ rate's parameter-independent data at one q²: h = T x, h̄ = T̄ x*."""
+
+    q2: float
+    T: jnp.ndarray  # (3, 7) complex
+    Tbar: jnp.ndarray
+    m_B: float
+    m_P: float
+    m_l: float
+    tau: float  # GeV⁻¹
+
+
+def nodes(q2, process, m_l, inputs=sm_inputs.DEFAULT, sm=None):
+    """`Node`s at the q² values of the 1-D array `q2`."""
+    q2 = jnp.asarray(q2, dtype=float)
+    return _nodes(q2, process, m_l, inputs, sm_effective(q2, inputs) if sm is None else sm)
+
+
+@functools.partial(jax.jit, static_argnums=(1,))
+def _nodes(q2, process, m_l, inputs, sm):
+    p = PROCESSES[process]
+    basis = jnp.eye(DIM, dtype=complex)
+
+    def matrix(cp):
+        return jax.vmap(lambda e: amplitudes(q2, e, process, m_l, inputs, cp, sm), out_axes=-1)(basis)
+
+    full = lambda v: jnp.full(q2.shape, v)  # noqa: E731
+    return Node(q2, matrix(False), matrix(True), full(getattr(inputs, p.B)), full(getattr(inputs, p.P)), full(m_l), full(getattr(inputs, p.tau) / sm_inputs.HBAR))
+
+
+def _rate(h, q2, m_B, m_P, m_l):
     beta2 = 1 - 4 * m_l**2 / q2
-    pf = sl * sqrt_safe(beta2) / (2**9 * jnp.pi**3 * m_B**3)
-    abs2 = lambda z: jnp.real(z * jnp.conj(z))  # noqa: E731
-    return 2 * pf * (4 / 3 * (q2 + 2 * m_l**2) * abs2(h_v) + 4 / 3 * q2 * beta2 * abs2(h_a) + 2 * q2 * abs2(h_p))
+    pf = jnp.sqrt(kallen(m_B**2, m_P**2, q2)) * sqrt_safe(beta2) / (2**9 * jnp.pi**3 * m_B**3)
+    abs2 = jnp.real(h * jnp.conj(h))
+    return 2 * pf * (4 / 3 * (q2 + 2 * m_l**2) * abs2[0] + 4 / 3 * q2 * beta2 * abs2[1] + 2 * q2 * abs2[2])
+
+
+def rates(x, node):
+    """[τ_B (Γ + Γ̄)/2] at one node: the CP-averaged dBR/dq², quadratic in x."""
+    gamma = _rate(node.T @ x, node.q2, node.m_B, node.m_P, node.m_l)
+    gamma_bar = _rate(node.Tbar @ jnp.conj(x), node.q2, node.m_B, node.m_P, node.m_l)
+    return jnp.stack([node.tau * (gamma + gamma_bar) / 2])
 
 
 def observables(q2, x, process, m_l, inputs=sm_inputs.DEFAULT):
-    """{"dBR/dq2": τ_B (Γ + Γ̄)/2} at q², a quadratic function of x."""
-    tau = getattr(inputs, PROCESSES[process].tau) / sm_inputs.HBAR
-    return {"dBR/dq2": tau * (rate(q2, x, process, m_l, inputs) + rate(q2, x, process, m_l, inputs, cp_conjugate=True)) / 2}
+    """{"dBR/dq2": …} of `process` at one q² (GeV²) for the form vector x."""
+    node = jax.tree_util.tree_map(lambda a: a[0], nodes(jnp.atleast_1d(q2), process, m_l, inputs))
+    return dict(zip(QUANTITIES, rates(jnp.asarray(x, dtype=complex), node)))

@@ -16,12 +16,15 @@ For equal lepton masses m and no scalar or tensor operators the coefficients red
 (obtained from the general expressions of arXiv:1506.03970 App. C at m_1 = m_2).
 """
 
+import functools
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 
 from jaxflav import formfactors, inputs as sm_inputs, wilson
 from jaxflav.observables import qcdf
+from jaxflav.wcxf import DIM
 from kernels.safe_math import kallen, sqrt_safe
 
 
@@ -49,16 +52,37 @@ def q2_max(process: str, inputs=sm_inputs.DEFAULT) -> float:
     return (getattr(inputs, p.B) - getattr(inputs, p.V)) ** 2
 
 
-def effective_coefficients(q2, x, inputs, cp_conjugate):
-    """(C7, C7', C9, C9', C10, C10') at q²: SM effective values times x₀ plus the shifts of x.
+class SMEffective(NamedTuple):
+    """SM effective coefficients at a set of q² (flavio's c['7'], c['v'] incl. NNLO δC₇, δC₉), and
+    their CP conjugates: parameter independent, computed once per likelihood."""
+
+    c7: jnp.ndarray
+    c9: jnp.ndarray
+    c7bar: jnp.ndarray
+    c9bar: jnp.ndarray
+    c7p: float
+    c10: float
+
+
+@jax.jit
+def sm_effective(q2, inputs=sm_inputs.DEFAULT):
+    """`SMEffective` at the q² values (GeV²) of `q2`."""
+    sm = wilson.sm_coefficients(inputs)
+    c7, c9 = wilson.c7_eff(q2, inputs), wilson.c9_eff(q2, inputs)
+    c7bar, c9bar = wilson.c7_eff(q2, inputs, cp_conjugate=True), wilson.c9_eff(q2, inputs, cp_conjugate=True)
+    return SMEffective(c7, c9, c7bar, c9bar, sm.C7p, sm.C10)
+
+
+def effective_coefficients(x, sm: SMEffective, cp_conjugate):
+    """(C7, C7', C9, C9', C10, C10'): SM effective values times x₀ plus the shifts of x.
 
     The CP-conjugate amplitude takes the CP-conjugate SM part and x* (weak phases flip).
     """
-    x = jnp.conj(x) if cp_conjugate else x
-    sm = wilson.sm_coefficients(inputs)
-    c7 = wilson.c7_eff(q2, inputs, cp_conjugate=cp_conjugate)
-    c9 = wilson.c9_eff(q2, inputs, cp_conjugate=cp_conjugate)
-    return (c7 * x[0] + x[1], sm.C7p * x[0] + x[2], c9 * x[0] + x[3], x[4], sm.C10 * x[0] + x[5], x[6])
+    if cp_conjugate:
+        x, c7, c9 = jnp.conj(x), sm.c7bar, sm.c9bar
+    else:
+        c7, c9 = sm.c7, sm.c9
+    return (c7 * x[0] + x[1], sm.c7p * x[0] + x[2], c9 * x[0] + x[3], x[4], sm.c10 * x[0] + x[5], x[6])
 
 
 def helicity_amplitudes(q2, c, ff, m_B, m_V, m_b, m_l, norm):
@@ -110,74 +134,95 @@ def angular(H, q2, m_B, m_V, m_l):
     return {"rate": pf * rate, "J2s": pf * j2s, "J2c": pf * j2c, "J5": pf * j5, "AFB": -0.75 * pf * j6s}
 
 
-def amplitudes(q2, x, process, lepton_mass, inputs, cp_conjugate=False):
-    """The seven helicity amplitudes of `process` at q² for the form vector x (QCDF corrections included)."""
+def amplitudes(q2, x, process, lepton_mass, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
+    """The seven helicity amplitudes (last axis, order AMPLITUDES) of `process` at q² for the form
+    vector x, QCDF corrections included. The CP-conjugate amplitudes are linear in x*.
+    `sm`: `sm_effective(q2, inputs)` when already computed."""
     p = PROCESSES[process]
+    sm = sm_effective(q2, inputs) if sm is None else sm
     m_B, m_V = getattr(inputs, p.B), getattr(inputs, p.V)
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     xi_t = jnp.conj(xi_t) if cp_conjugate else xi_t
     norm = 4 * inputs.GF / jnp.sqrt(2) * xi_t * inputs.alpha_e / (4 * jnp.pi)
     ff = formfactors.b_to_v(q2, p.formfactors)
-    c = effective_coefficients(q2, x, inputs, cp_conjugate)
+    c = effective_coefficients(x, sm, cp_conjugate)
     H = helicity_amplitudes(q2, c, ff, m_B, m_V, inputs.m_b, lepton_mass, norm)
     spectator = qcdf.vector_amplitudes(q2, p.qcdf, cp_conjugate)  # (H_0^V, H_+^V, H_-^V)
-    return H.at[:3].add(x[0] * spectator)
+    return jnp.moveaxis(H, 0, -1).at[..., :3].add(x[0] * jnp.moveaxis(spectator, 0, -1))
 
 
-def observables(q2, x, process, lepton_mass, inputs=sm_inputs.DEFAULT):
-    """CP-averaged rate-like quantities at q², each a quadratic function of x, in BR units (×τ_B).
+class Node(NamedTuple):
+    """Everything a B→Vℓℓ rate needs at one q², independent of new physics: H = T x, H̄ = T̄ x*."""
 
-    Keys: "dBR/dq2", and the numerators "FL", "AFB", "S5" and the P'-denominators "J2s", "J2c"
-    of flavio's CP-averaged angular observables (each as J + J̄, times τ_B). For B_s → φ the
-    rate is time-integrated with y_s = ΔΓ_s/2Γ_s (Descotes-Genon, Virto, arXiv:1502.05509 Eqs. 42, 48).
-    """
+    q2: float
+    T: jnp.ndarray  # (7, 7) complex
+    Tbar: jnp.ndarray
+    m_B: float
+    m_V: float
+    m_l: float
+    tau: float  # GeV⁻¹
+    y: float  # ΔΓ/2Γ for a time-integrated (B_s) rate, 0 otherwise
+    phase: complex  # e^{iφ} = −q/p (B_s mixing)
+
+
+def nodes(q2, process, lepton_mass, inputs=sm_inputs.DEFAULT, sm=None):
+    """`Node`s at the q² values of the 1-D array `q2` (leading axis), computed once per likelihood."""
+    q2 = jnp.asarray(q2, dtype=float)
+    return _nodes(q2, process, lepton_mass, inputs, sm_effective(q2, inputs) if sm is None else sm)
+
+
+@functools.partial(jax.jit, static_argnums=(1,))
+def _nodes(q2, process, lepton_mass, inputs, sm):
     p = PROCESSES[process]
-    m_B, m_V = getattr(inputs, p.B), getattr(inputs, p.V)
-    tau = getattr(inputs, p.tau) / sm_inputs.HBAR
-    H = amplitudes(q2, x, process, lepton_mass, inputs)
-    Hbar = amplitudes(q2, x, process, lepton_mass, inputs, cp_conjugate=True)
-    a, abar = angular(H, q2, m_B, m_V, lepton_mass), angular(Hbar, q2, m_B, m_V, lepton_mass)
-    out = {
-        "dBR/dq2": tau * (a["rate"] + abar["rate"]) / 2,
-        "FL": -tau * (a["J2c"] + abar["J2c"]),
-        "AFB": tau * (a["AFB"] + abar["AFB"]),
-        "S5": tau * (a["J5"] + abar["J5"]),
-        "J2s": tau * (a["J2s"] + abar["J2s"]),
-        "J2c": tau * (a["J2c"] + abar["J2c"]),
-        "SA_den": tau * (a["rate"] + abar["rate"]),
-    }
-    if p.mixing:
-        out["dBR/dq2"] = _time_integrated(out["dBR/dq2"], H, Hbar, q2, m_B, m_V, lepton_mass, tau, inputs)
-    return out
+    basis = jnp.eye(DIM, dtype=complex)
 
+    def matrix(cp):
+        return jax.vmap(lambda e: amplitudes(q2, e, process, lepton_mass, inputs, cp, sm), out_axes=-1)(basis)
 
-def _time_integrated(rate_ave, H, Hbar, q2, m_B, m_V, m_l, tau, inputs):
-    """Time-integrated B_s rate: [⟨Γ⟩ − y_s Γ_h/2]/(1 − y_s²), Γ_h the mixing interference term.
-
-    Γ_h has |H_λ|² replaced by 2 Re(e^{iφ} H̃_λ H_λ*), H̃ the CP-conjugate amplitudes with λ = ± swapped
-    and e^{iφ} = −q/p = ξ_t*/ξ_t in the SM (arXiv:1502.05509 Eqs. 37–48).
-    """
-    pf, _, _, k = _weights(q2, m_B, m_V, m_l)
     xi_t = sm_inputs.xi(inputs, "t", "bs")
-    phase = jnp.conj(xi_t) / xi_t
+    full = lambda v: jnp.full(q2.shape, v)  # noqa: E731
+    return Node(
+        q2,
+        matrix(False),
+        matrix(True),
+        full(getattr(inputs, p.B)),
+        full(getattr(inputs, p.V)),
+        full(lepton_mass),
+        full(getattr(inputs, p.tau) / sm_inputs.HBAR),
+        full(inputs.y_s if p.mixing else 0.0),
+        full(jnp.conj(xi_t) / xi_t),
+    )
+
+
+def rates(x, node):
+    """The QUANTITIES at one node, as a vector: CP-averaged, in BR units (×τ_B), quadratic in x.
+
+    "dBR/dq2" (time-integrated for B_s: Descotes-Genon, Virto, arXiv:1502.05509 Eqs. 42, 48), and
+    for flavio's CP-averaged angular observables the numerators "FL" (−J_2c), "AFB", "S5" (J_5),
+    the P′ denominators "J2s", "J2c" and the normalisation "SA_den" = Γ + Γ̄, each as J + J̄.
+    """
+    H, Hbar = node.T @ x, node.Tbar @ jnp.conj(x)
+    a, abar = angular(H, node.q2, node.m_B, node.m_V, node.m_l), angular(Hbar, node.q2, node.m_B, node.m_V, node.m_l)
+    total = {k: node.tau * (a[k] + abar[k]) for k in a}
+    rate = total["rate"] / 2
+    mixing = _mixing_term(H, Hbar, node)
+    y = node.y
+    return jnp.stack(
+        [(rate - y * mixing / 2) / (1 - y**2), -total["J2c"], total["AFB"], total["J5"], total["J2s"], total["J2c"], total["rate"]]
+    )
+
+
+def _mixing_term(H, Hbar, node):
+    """τ Γ_h: |H_λ|² replaced by 2 Re(e^{iφ} H̃_λ H_λ*), H̃ = H̄ with λ = ± swapped (arXiv:1502.05509 Eqs. 37–48)."""
+    pf, _, _, k = _weights(node.q2, node.m_B, node.m_V, node.m_l)
     tilde = Hbar[jnp.array([0, 2, 1, 3, 5, 4, 6])]
-    rate_h = tau * pf * jnp.sum(k * 2 * jnp.real(phase * tilde * jnp.conj(H)))
-    y = inputs.y_s
-    return (rate_ave - y * rate_h / 2) / (1 - y**2)
+    return node.tau * pf * jnp.sum(k * 2 * jnp.real(node.phase * tilde * jnp.conj(H)))
 
 
 QUANTITIES = ("dBR/dq2", "FL", "AFB", "S5", "J2s", "J2c", "SA_den")
 
 
-def quantity(name):
-    """A function (q², x, process, lepton_mass, inputs) → the single quadratic quantity `name`."""
-    if name not in QUANTITIES:
-        raise ValueError(f"unknown B→Vℓℓ quantity {name!r}; known: {', '.join(QUANTITIES)}")
-    return lambda q2, x, process, m_l, inputs: observables(q2, x, process, m_l, inputs)[name]
-
-
-def kinematic_range(process, lepton_mass, inputs=sm_inputs.DEFAULT):
-    """(4m_ℓ², (m_B − m_V)²) in GeV²."""
-    return 4 * lepton_mass**2, q2_max(process, inputs)
-
-
+def observables(q2, x, process, lepton_mass, inputs=sm_inputs.DEFAULT):
+    """The QUANTITIES of `process` at one q² (GeV²) for the form vector x, as a dict."""
+    node = jax.tree_util.tree_map(lambda a: a[0], nodes(jnp.atleast_1d(q2), process, lepton_mass, inputs))
+    return dict(zip(QUANTITIES, rates(jnp.asarray(x, dtype=complex), node)))

@@ -5,7 +5,8 @@ vector r = (Re x, Im x), x = (1, C7, C7p, C9, C9p, C10, C10p) of `jaxflav.wcxf`:
 are linear in x, CP-conjugate amplitudes are linear in x*, and a rate is a sum of their products.
 So f(q², x) = rᵀ Q(q²) r with a symmetric 14×14 matrix Q that does not depend on any parameter.
 `quadratic_form` extracts Q exactly as half the Hessian of f at r = 0 (f is exactly quadratic),
-once, when a likelihood is built; a parameter point then costs one small form per node
+once, when a likelihood is built, from f written on precomputed amplitude matrices (H = T x), so
+the Hessian only sees the small bilinear algebra; a parameter point then costs one small form per node
 (`../shared/ARCHITECTURE.md` §3).
 
 Bins are integrated with Gauss–Legendre in s = ½ ln(q² − 4m_ℓ²): the substitution absorbs the
@@ -13,6 +14,7 @@ Bins are integrated with Gauss–Legendre in s = ½ ln(q² − 4m_ℓ²): the su
 10⁻⁶ relative accuracy for every bin from 4m_ℓ² upwards.
 """
 
+import functools
 import math
 
 import jax
@@ -49,18 +51,23 @@ def to_real(x):
     return jnp.concatenate([jnp.real(x), jnp.imag(x)], axis=-1)
 
 
-def quadratic_form(rate, q2, *args):
-    """Q(q²) with rate(q², x, *args) = rᵀ Q r for every x, at each node of the 1-D array `q2`.
+def quadratic_form(rate, nodes):
+    """Q at each node with rate(x, node) = rᵀ Q r for every x.
 
-    `rate` must be a real function, exactly quadratic (homogeneous) in x of length DIM.
-    Returns a NumPy array of shape (len(q2), 14, 14).
+    `nodes` is a pytree of arrays with a leading node axis (q², amplitude matrices, masses…);
+    `rate(x, node)` must be a real function, exactly quadratic (homogeneous) in the complex
+    vector x of length DIM, of one node. Returns a NumPy array (n_nodes, 14, 14), or
+    (n_nodes, k, 14, 14) for a rate returning k values.
     """
+    return np.asarray(_hessians(rate)(nodes))
 
-    def f(r, q):
-        return rate(q, r[:DIM] + 1j * r[DIM:], *args)
 
-    hessian = jax.jit(jax.vmap(lambda q: 0.5 * jax.hessian(f)(jnp.zeros(REAL_DIM), q)))
-    return np.asarray(hessian(jnp.asarray(q2, dtype=float)))
+@functools.cache
+def _hessians(rate):
+    def f(r, node):
+        return rate(r[:DIM] + 1j * r[DIM:], node)
+
+    return jax.jit(jax.vmap(lambda node: 0.5 * jax.hessian(f)(jnp.zeros(REAL_DIM), node)))
 
 
 def evaluate(Q, r):
