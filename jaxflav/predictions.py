@@ -175,14 +175,14 @@ def _nodes(component, inputs):
     return forms.bin_nodes(component.q2min, min(component.q2max, hi), lo)
 
 
-def _forms_for(mode, components, inputs, sm_at):
+def _forms_for(mode, components, inputs, sm_at, size):
     """Q (with quadrature weights folded in) at every node of `components`, all of one mode.
 
     `sm_at(q2)` gives the SM effective coefficients at those nodes (computed once for all modes)."""
     node_data, rate, names = _quantities(mode, inputs)
     nodes = [_nodes(c, inputs) for c in components]
     q2 = np.concatenate([n[0] for n in nodes])
-    padded = _pad(q2)
+    padded = _pad(q2, size)
     Q_all = forms.quadratic_form(rate, node_data(padded, sm_at(padded) if mode.family in ("vll", "pll") else None))[: len(q2)]
     out, start = [], 0
     for c, (q, w) in zip(components, nodes):
@@ -192,10 +192,13 @@ def _forms_for(mode, components, inputs, sm_at):
     return out
 
 
-def _pad(q2):
-    """`q2` repeated at its end to the next power of two (≥ 64): node computations then compile
-    once per size class instead of once per bin layout."""
-    size = max(64, 1 << (len(q2) - 1).bit_length())
+def _size_class(n):
+    """The next power of two ≥ max(n, 64): node arrays are padded to it, so the node builders
+    compile once per size class instead of once per bin layout."""
+    return max(64, 1 << (n - 1).bit_length())
+
+
+def _pad(q2, size):
     return np.concatenate([q2, np.full(size - len(q2), q2[-1])])
 
 
@@ -204,7 +207,7 @@ def _sm_effective_for(components, inputs):
     if not components:
         return None
     q2 = np.unique(np.concatenate([_nodes(c, inputs)[0] for c in components]))
-    sm = b_to_vll.sm_effective(jnp.asarray(_pad(q2)), inputs)
+    sm = b_to_vll.sm_effective(jnp.asarray(_pad(q2, _size_class(len(q2)))), inputs)
 
     def at(nodes):
         index = jnp.asarray(np.searchsorted(q2, nodes))
@@ -240,10 +243,14 @@ class Predictions:
             by_lepton.setdefault(c.mode.lepton, {}).setdefault(c.mode, []).append((index, c))
         self._groups = []
         sm_at = _sm_effective_for([c for c in components if c.mode.family in ("vll", "pll")], inputs)
+        per_mode = {}
+        for c in components:
+            per_mode[c.mode] = per_mode.get(c.mode, 0) + len(_nodes(c, inputs)[0])
+        size = _size_class(max(per_mode.values()))
         for lepton, modes in by_lepton.items():
             q2, Q, seg, Qsum, order = [], [], [], [], []
             for mode, items in modes.items():
-                for (index, _), (q, Qc) in zip(items, _forms_for(mode, [c for _, c in items], inputs, sm_at)):
+                for (index, _), (q, Qc) in zip(items, _forms_for(mode, [c for _, c in items], inputs, sm_at, size)):
                     q2.append(q)
                     Q.append(Qc)
                     seg.append(np.full(len(q), len(order)))

@@ -9,7 +9,6 @@ operators, with P_f = √λ_B β/(2⁹π³m_B³), β² = 1 − 4m²/q²:
 Units: GeV; rates ×τ_B give dBR/dq² in GeV⁻².
 """
 
-import functools
 from typing import NamedTuple
 
 import jax
@@ -37,16 +36,32 @@ def q2_max(process: str, inputs=sm_inputs.DEFAULT) -> float:
     return (getattr(inputs, p.B) - getattr(inputs, p.P)) ** 2
 
 
-def amplitudes(q2, x, process, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
-    """(h_V, h_A, h_P) on the last axis, linear in x (in x* for the CP conjugate).
-    `sm`: `b_to_vll.sm_effective(q2, inputs)` when already computed."""
+class Hadronic(NamedTuple):
+    """A process's parameter-independent constants, as arrays."""
+
+    m_B: float
+    m_P: float
+    tau: float  # GeV⁻¹
+    formfactors: formfactors.BToPParams
+
+
+def hadronic(process: str, inputs=sm_inputs.DEFAULT) -> Hadronic:
+    """The `Hadronic` constants of "B+->K" or "B0->K"."""
+    if process not in PROCESSES:
+        raise ValueError(f"unknown B→Kℓℓ process {process!r}; known: {', '.join(PROCESSES)}")
     p = PROCESSES[process]
+    return Hadronic(getattr(inputs, p.B), getattr(inputs, p.P), getattr(inputs, p.tau) / sm_inputs.HBAR, formfactors.BSZ_B_TO_K)
+
+
+def amplitudes(q2, x, had: Hadronic, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
+    """(h_V, h_A, h_P) on the last axis, linear in x (in x* for the CP conjugate).
+    `had`: `hadronic(process)`; `sm`: `b_to_vll.sm_effective(q2, inputs)` when already computed."""
     sm = sm_effective(q2, inputs) if sm is None else sm
-    m_B, m_P = getattr(inputs, p.B), getattr(inputs, p.P)
+    m_B, m_P = had.m_B, had.m_P
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     norm = 4 * inputs.GF / jnp.sqrt(2) * (jnp.conj(xi_t) if cp_conjugate else xi_t) * inputs.alpha_e / (4 * jnp.pi)
     c7, c7p, c9, c9p, c10, c10p = effective_coefficients(x, sm, cp_conjugate)
-    ff = formfactors.b_to_p(q2, "B->K")
+    ff = formfactors.b_to_p(q2, "B->K", params=had.formfactors)
     sl = jnp.sqrt(kallen(m_B**2, m_P**2, q2))
     h_v = sl / (2 * jnp.sqrt(q2)) * (2 * inputs.m_b / (m_B + m_P) * (c7 + c7p) * ff["fT"] + (c9 + c9p) * ff["f+"])
     h_a = sl / (2 * jnp.sqrt(q2)) * (c10 + c10p) * ff["f+"]
@@ -69,19 +84,18 @@ class Node(NamedTuple):
 def nodes(q2, process, m_l, inputs=sm_inputs.DEFAULT, sm=None):
     """`Node`s at the q² values of the 1-D array `q2`."""
     q2 = jnp.asarray(q2, dtype=float)
-    return _nodes(q2, process, m_l, inputs, sm_effective(q2, inputs) if sm is None else sm)
+    return _nodes(q2, hadronic(process, inputs), m_l, inputs, sm_effective(q2, inputs) if sm is None else sm)
 
 
-@functools.partial(jax.jit, static_argnums=(1,))
-def _nodes(q2, process, m_l, inputs, sm):
-    p = PROCESSES[process]
+@jax.jit
+def _nodes(q2, had, m_l, inputs, sm):
     basis = jnp.eye(DIM, dtype=complex)
 
     def matrix(cp):
-        return jax.vmap(lambda e: amplitudes(q2, e, process, m_l, inputs, cp, sm), out_axes=-1)(basis)
+        return jax.vmap(lambda e: amplitudes(q2, e, had, m_l, inputs, cp, sm), out_axes=-1)(basis)
 
     full = lambda v: jnp.full(q2.shape, v)  # noqa: E731
-    return Node(q2, matrix(False), matrix(True), full(getattr(inputs, p.B)), full(getattr(inputs, p.P)), full(m_l), full(getattr(inputs, p.tau) / sm_inputs.HBAR))
+    return Node(q2, matrix(False), matrix(True), full(had.m_B), full(had.m_P), full(m_l), full(had.tau))
 
 
 def _rate(h, q2, m_B, m_P, m_l):

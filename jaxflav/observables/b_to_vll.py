@@ -16,7 +16,6 @@ For equal lepton masses m and no scalar or tensor operators the coefficients red
 (obtained from the general expressions of arXiv:1506.03970 App. C at m_1 = m_2).
 """
 
-import functools
 from typing import NamedTuple
 
 import jax
@@ -134,20 +133,44 @@ def angular(H, q2, m_B, m_V, m_l):
     return {"rate": pf * rate, "J2s": pf * j2s, "J2c": pf * j2c, "J5": pf * j5, "AFB": -0.75 * pf * j6s}
 
 
-def amplitudes(q2, x, process, lepton_mass, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
-    """The seven helicity amplitudes (last axis, order AMPLITUDES) of `process` at q² for the form
-    vector x, QCDF corrections included. The CP-conjugate amplitudes are linear in x*.
-    `sm`: `sm_effective(q2, inputs)` when already computed."""
+class Hadronic(NamedTuple):
+    """A process's parameter-independent constants, as arrays (one compiled node builder serves all)."""
+
+    m_B: float
+    m_V: float
+    tau: float  # GeV⁻¹
+    y: float  # ΔΓ/2Γ for a time-integrated (B_s) rate, 0 otherwise
+    formfactors: formfactors.BToVParams
+    qcdf: qcdf.Table
+
+
+def hadronic(process: str, inputs=sm_inputs.DEFAULT) -> Hadronic:
+    """The `Hadronic` constants of `process` ("B0->K*", "B+->K*", "Bs->phi")."""
+    if process not in PROCESSES:
+        raise ValueError(f"unknown B→Vℓℓ process {process!r}; known: {', '.join(PROCESSES)}")
     p = PROCESSES[process]
+    return Hadronic(
+        getattr(inputs, p.B),
+        getattr(inputs, p.V),
+        getattr(inputs, p.tau) / sm_inputs.HBAR,
+        inputs.y_s if p.mixing else 0.0,
+        formfactors.B_TO_V_PROCESSES[p.formfactors],
+        qcdf.table(p.qcdf),
+    )
+
+
+def amplitudes(q2, x, had: Hadronic, lepton_mass, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
+    """The seven helicity amplitudes (last axis, order AMPLITUDES) at q² for the form vector x,
+    QCDF corrections included. The CP-conjugate amplitudes are linear in x*.
+    `had`: `hadronic(process)`; `sm`: `sm_effective(q2, inputs)` when already computed."""
     sm = sm_effective(q2, inputs) if sm is None else sm
-    m_B, m_V = getattr(inputs, p.B), getattr(inputs, p.V)
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     xi_t = jnp.conj(xi_t) if cp_conjugate else xi_t
     norm = 4 * inputs.GF / jnp.sqrt(2) * xi_t * inputs.alpha_e / (4 * jnp.pi)
-    ff = formfactors.b_to_v(q2, p.formfactors)
+    ff = formfactors.b_to_v(q2, "B->K*", params=had.formfactors)
     c = effective_coefficients(x, sm, cp_conjugate)
-    H = helicity_amplitudes(q2, c, ff, m_B, m_V, inputs.m_b, lepton_mass, norm)
-    spectator = qcdf.vector_amplitudes(q2, p.qcdf, cp_conjugate)  # (H_0^V, H_+^V, H_-^V)
+    H = helicity_amplitudes(q2, c, ff, had.m_B, had.m_V, inputs.m_b, lepton_mass, norm)
+    spectator = qcdf.vector_amplitudes(q2, had.qcdf, cp_conjugate)  # (H_0^V, H_+^V, H_-^V)
     return jnp.moveaxis(H, 0, -1).at[..., :3].add(x[0] * jnp.moveaxis(spectator, 0, -1))
 
 
@@ -168,30 +191,19 @@ class Node(NamedTuple):
 def nodes(q2, process, lepton_mass, inputs=sm_inputs.DEFAULT, sm=None):
     """`Node`s at the q² values of the 1-D array `q2` (leading axis), computed once per likelihood."""
     q2 = jnp.asarray(q2, dtype=float)
-    return _nodes(q2, process, lepton_mass, inputs, sm_effective(q2, inputs) if sm is None else sm)
+    return _nodes(q2, hadronic(process, inputs), lepton_mass, inputs, sm_effective(q2, inputs) if sm is None else sm)
 
 
-@functools.partial(jax.jit, static_argnums=(1,))
-def _nodes(q2, process, lepton_mass, inputs, sm):
-    p = PROCESSES[process]
+@jax.jit
+def _nodes(q2, had, lepton_mass, inputs, sm):
     basis = jnp.eye(DIM, dtype=complex)
 
     def matrix(cp):
-        return jax.vmap(lambda e: amplitudes(q2, e, process, lepton_mass, inputs, cp, sm), out_axes=-1)(basis)
+        return jax.vmap(lambda e: amplitudes(q2, e, had, lepton_mass, inputs, cp, sm), out_axes=-1)(basis)
 
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     full = lambda v: jnp.full(q2.shape, v)  # noqa: E731
-    return Node(
-        q2,
-        matrix(False),
-        matrix(True),
-        full(getattr(inputs, p.B)),
-        full(getattr(inputs, p.V)),
-        full(lepton_mass),
-        full(getattr(inputs, p.tau) / sm_inputs.HBAR),
-        full(inputs.y_s if p.mixing else 0.0),
-        full(jnp.conj(xi_t) / xi_t),
-    )
+    return Node(q2, matrix(False), matrix(True), full(had.m_B), full(had.m_V), full(lepton_mass), full(had.tau), full(had.y), full(jnp.conj(xi_t) / xi_t))
 
 
 def rates(x, node):

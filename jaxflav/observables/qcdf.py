@@ -9,6 +9,7 @@ interpolates it the same way. Above q² = 8.9 GeV² they are zero, as in flavio.
 
 import functools
 import importlib.resources
+from typing import NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -23,15 +24,29 @@ def _table():
         return {k: data[k] for k in data.files}
 
 
-def vector_amplitudes(q2, process: str, cp_conjugate: bool = False):
-    """(H_0^V, H_+^V, H_−^V) corrections at q² (GeV²) for process "B0->K*0", "B+->K*+" or "Bs->phi"."""
-    table = _table()
-    name = f"{process} CP conjugate" if cp_conjugate else process
-    if name not in table:
-        raise ValueError(f"no QCDF table for {process!r}; known: B0->K*0, B+->K*+, Bs->phi")
-    grid, values = table["q2"], table[name]  # values: q²H_+, q²H_-, √q² H_0
+class Table(NamedTuple):
+    """One process's table: q² grid, and q²H_+, q²H_−, √q² H_0 for the decay and its CP conjugate."""
+
+    q2: np.ndarray
+    values: np.ndarray  # (n, 3) complex
+    values_bar: np.ndarray
+
+
+PROCESSES = ("B0->K*0", "B+->K*+", "Bs->phi")
+
+
+def table(process: str) -> Table:
+    """The `Table` of "B0->K*0", "B+->K*+" or "Bs->phi"."""
+    if process not in PROCESSES:
+        raise ValueError(f"no QCDF table for {process!r}; known: {', '.join(PROCESSES)}")
+    data = _table()
+    return Table(data["q2"], data[process], data[f"{process} CP conjugate"])
+
+
+def vector_amplitudes(q2, tab: Table, cp_conjugate: bool = False):
+    """(H_0^V, H_+^V, H_−^V) corrections at q² (GeV²), linearly interpolated in q² as flavio does."""
+    grid, values = tab.q2, tab.values_bar if cp_conjugate else tab.values
     q = jnp.clip(q2, grid[0], grid[-1])
-    scaled = [jnp.interp(q, grid, values[:, i].real) + 1j * jnp.interp(q, grid, values[:, i].imag) for i in range(3)]
-    inside = q2 < Q2_END
+    scaled = [jnp.interp(q, grid, jnp.real(values[:, i])) + 1j * jnp.interp(q, grid, jnp.imag(values[:, i])) for i in range(3)]
     h_plus, h_minus, h_zero = scaled[0] / q, scaled[1] / q, scaled[2] / jnp.sqrt(q)
-    return jnp.where(inside, jnp.stack([h_zero, h_plus, h_minus]), 0.0)
+    return jnp.where(q2 < Q2_END, jnp.stack([h_zero, h_plus, h_minus]), 0.0)
