@@ -1,0 +1,400 @@
+"""Standard-Model Wilson coefficients of b → sℓℓ at μ_b and the effective C₇^eff(q²), C₉^eff(q²).
+
+Built term by term as flavio 2.7.1 builds them for B → K*ℓℓ and B → Kℓℓ (its
+`bdecays/wilsoncoefficients.py` and `bdecays/matrixelements.py`), so the two agree to rounding:
+
+* C₁ … C₁₀ at μ_b: flavio's NNLL table (n_f = 5, matched at 120 GeV; basis of Chetyrkin, Misiak,
+  Münz, hep-ph/9612313, as in hep-ph/0512066, with α_e/4π pulled into O₉, O₁₀), linear in the scale
+  between its nodes 2, 2.5, …, 5.5 GeV, stored in `data/wc_sm_dB1_nf5.json`; C₁₀ scaled by
+  (m_t/173.1 GeV)^1.53 (Bobeth et al., arXiv:1311.0903, Eq. 4); C₇, C₈ = C₇,₈^eff − Σ y_i, z_i C_i
+  (y = (0, 0, −1/3, −4/9, −20/3, −80/9), z = (0, 0, 1, −1/6, 20, −10/3), hep-ph/0512066 Eq. 3.9);
+  C₇′ = (m_s/m_b) C₇ with MS-bar masses at μ_b.
+* C₉^eff(q²) = C₉ + Y(q²) + (ξ_u/ξ_t) Y_u(q²) + δC₉(q²), C₇^eff(q²) = C₇^eff + δC₇(q²), with
+  - Y: one-loop four-quark matrix elements, arXiv:0811.1214 Eq. 10 (Altmannshofer et al.);
+  - Y_u: the u-quark (ξ_u) part, hep-ph/0412400 Eq. 43 (Beneke, Feldmann, Seidel);
+  - h(q², m, μ): the quark-loop function, hep-ph/0106067 Eq. 11 (Beneke, Feldmann, Seidel);
+  - δC₇,₉ = −α_s/4π [F₈^(7,9) C₈^eff + F₁ C₁ + F₂ C₂ − (ξ_u/ξ_t)(F₁ C₁ + F₂ C₂ + F_u terms)]:
+    the two-loop matrix elements of O₁,₂ from the grid of Greub, Pilipovic, Schüpbach,
+    arXiv:0810.4077 (interpolated trilinearly, as scipy's RegularGridInterpolator does), those of
+    O₈ from Asatrian et al., hep-ph/0312063 Eqs. 39–40, and the u-quark parts from Seidel,
+    hep-ph/0403185 Eqs. 29–31 (sign convention of arXiv:0811.1214, footnote 5).
+
+Mass inputs as in flavio: pole m_b and m_c in h, Y, δC₉; the "m_c BVgamma" = 1.5 GeV charm mass in
+δC₇; MS-bar m_s(μ_b)/m_b(μ_b) for C₇′; α_s(μ_b). Units: GeV, q² in GeV².
+
+Domain: 0 < q² ≲ 34 GeV² (the F grid ends at q²/m_b² = 1.5; linear extrapolation beyond, as
+flavio); values and gradients are finite for 4 m_e² ≤ q² ≤ 23 GeV², across the cc̄ and bb̄
+thresholds. C₇^eff(q²) is finite at q² = 0 too; C₉^eff has the ln q² of the light-quark loops.
+CP conjugation (`cp_conjugate=True`) conjugates the CKM ratio ξ_u/ξ_t only (the SM Wilson
+coefficients are real), as flavio's `helicity_amps_bar` does.
+"""
+
+import json
+import math
+from importlib import resources
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from jaxflav.inputs import DEFAULT, Inputs, ckm
+from kernels.dilog import clausen2, li2_real
+from kernels.safe_math import div_safe, xlogx
+
+__all__ = ["SMCoefficients", "sm_coefficients", "h", "c7_eff", "c9_eff"]
+
+_PI = math.pi
+_ZETA3 = 1.2020569031595942853997  # ζ(3)
+
+
+def _load_data():
+    data = resources.files("jaxflav") / "data"
+    table = json.loads((data / "wc_sm_dB1_nf5.json").read_text())
+    with resources.as_file(data / "f_12_79_arXiv0810.4077.npz") as path, np.load(path) as f:
+        grid = {k: np.asarray(f[k]) for k in ("muh", "z", "sh", "F17", "shF19", "F27", "shF29")}
+    return table, grid
+
+
+_TABLE, _FGRID = _load_data()
+_SCALES = np.asarray(_TABLE["scales_GeV"], dtype=float)  # μ nodes of flavio's table, GeV
+_WC_TABLE = np.asarray(_TABLE["values"], dtype=float)  # rows C1…C6, C7eff, C8eff, C9, C10, …
+_Y7 = np.array([0.0, 0.0, -1 / 3, -4 / 9, -20 / 3, -80 / 9])  # C7eff = C7 + y·C (hep-ph/0512066 Eq. 3.9)
+_Z8 = np.array([0.0, 0.0, 1.0, -1 / 6, 20.0, -10 / 3])  # C8eff = C8 + z·C
+_MT_REF, _MT_POWER = 173.1, 1.53  # C10 ∝ (m_t/173.1 GeV)^1.53, arXiv:1311.0903 Eq. 4
+
+
+class SMCoefficients(NamedTuple):
+    """SM Wilson coefficients of b → sℓℓ at μ_b (flavio's normalisation; all real)."""
+
+    C1: float
+    C2: float
+    C3: float
+    C4: float
+    C5: float
+    C6: float
+    C7: float  # non-effective C7
+    C8: float  # non-effective C8
+    C7eff: float
+    C8eff: float
+    C9: float
+    C10: float
+    C7p: float  # (m_s/m_b) C7, MS-bar masses at μ_b
+
+
+def _is_concrete(x):
+    return not isinstance(x, jax.core.Tracer)
+
+
+def _check_range(name, value, lo, hi):
+    """ValueError naming `name` if a concrete `value` lies outside [lo, hi] (traced values pass)."""
+    if _is_concrete(value):
+        v = np.asarray(value)
+        if not np.all(np.isfinite(v)) or np.any(v < lo) or np.any(v > hi):
+            raise ValueError(f"{name} = {value} is outside the allowed range [{lo}, {hi}]")
+
+
+def _cell(grid, x):
+    """Lower index and fractional position of x in the 1-d `grid` (cells clipped to the ends, so
+    points outside extrapolate linearly), as scipy's RegularGridInterpolator finds them."""
+    i = jnp.clip(jnp.searchsorted(grid, x, side="left", method="compare_all") - 1, 0, grid.shape[0] - 2)
+    return i, (x - grid[i]) / (grid[i + 1] - grid[i])
+
+
+def sm_coefficients(inputs: Inputs = DEFAULT) -> SMCoefficients:
+    """SM Wilson coefficients C₁ … C₁₀, C₇,₈^eff and C₇′ at the scale `inputs.mu_b` (GeV).
+
+    flavio 2.7.1's NNLL table (see the module docstring), linear in μ between its nodes
+    (2 ≤ μ_b ≤ 5.5 GeV), with C₁₀ × (m_t/173.1)^1.53 and C₇′ = (m_s/m_b) C₇.
+    """
+    _check_range("inputs.mu_b", inputs.mu_b, _SCALES[0], _SCALES[-1])
+    mu = jnp.asarray(inputs.mu_b, dtype=float)
+    i, t = _cell(jnp.asarray(_SCALES), mu)  # linear in μ between flavio's nodes (its interp1d)
+    table = jnp.asarray(_WC_TABLE[:10])
+    row = list(table[:, i] * (1 - t) + table[:, i + 1] * t)
+    c16 = jnp.stack(row[:6])
+    c7eff, c8eff = row[6], row[7]
+    c7 = c7eff - jnp.dot(_Y7, c16)
+    c8 = c8eff - jnp.dot(_Z8, c16)
+    c10 = row[9] * (inputs.m_t / _MT_REF) ** _MT_POWER
+    c7p = inputs.m_s / inputs.m_b * c7
+    return SMCoefficients(*row[:6], c7, c8, c7eff, c8eff, row[8], c10, c7p)
+
+
+# ---------------------------------------------------------------------------------------------
+# one-loop quark-loop function
+# ---------------------------------------------------------------------------------------------
+
+_N_SERIES = 18  # terms of the large-z series of h; y < 0.1 there, so 0.1^18 is negligible
+_H_SERIES = np.array(
+    [(-1) ** k * (3 / (2 * k + 1) - 1 / (2 * k + 3)) for k in range(_N_SERIES)]
+)
+
+
+def h(q2, m_q, mu):
+    """Quark-loop function h(q², m_q, μ) of hep-ph/0106067 (Beneke, Feldmann, Seidel) Eq. 11.
+
+    With z = 4m_q²/q²:
+        h = −4/9 ln(m_q²/μ²) + 8/27 + 4z/9 − 4/9 (2 + z) √|z − 1| A(z),
+        A = arctan(1/√(z − 1)) for z > 1 (below the q² = 4m_q² threshold),
+        A = ln[(1 + √(1 − z))/√z] − iπ/2 for z ≤ 1 (above it);
+    h(0, m, μ) = −4/9 (1 + ln(m²/μ²)); h(q², 0, μ) = 8/27 − 4/9 ln(q²/μ²) + 4iπ/9.
+
+    q² in GeV² (q² ≥ 0; q² > 0 when m_q = 0), m_q ≥ 0 and μ > 0 in GeV; broadcasts; complex.
+    For q² < 4m_q²/11 (z > 11, including q² = 0) the cancelling terms are summed as the series
+    −4/9 Σ_k c_k y^k, y = q²/(4m_q² − q²), so the small-q² limit is exact. At the threshold the
+    value is continuous and its q²-derivative diverges as 1/√|z − 1|; at exactly z = 1 the
+    gradient is returned finite (the √ is taken with a zero gradient at 0).
+    """
+    q2, m_q, mu = (jnp.asarray(a, dtype=float) for a in (q2, m_q, mu))
+    m2 = m_q * m_q
+    massless = m2 == 0
+    log_mu2 = jnp.log(mu * mu)
+
+    # massless quark
+    s_pos = q2 > 0
+    q2_safe = jnp.where(s_pos, q2, 1.0)
+    h0 = 8 / 27 + 4j * _PI / 9 - 4 / 9 * (jnp.log(q2_safe) - log_mu2)
+
+    # massive quark: f(z) = 4z/9 − 4/9 (2 + z) √|z − 1| A(z), then h = −4/9 ln(m²/μ²) + 8/27 + f
+    m2s = jnp.where(massless, 1.0, m2)
+    far = q2 * 11 < 4 * m2s  # z > 11, includes q² = 0
+    y = jnp.where(far, q2, 0.0) / (4 * m2s - jnp.where(far, q2, 0.0))
+    f_far = 4 / 9 * (1 - jnp.polyval(jnp.asarray(_H_SERIES[::-1]), y))
+
+    near = ~far & ~massless
+    z = 4 * m2s / jnp.where(near, q2, 4 * m2s / 5.0)  # safe z = 5 where not taken
+    below = z > 1
+    root = jnp.sqrt(jnp.where(z != 1, jnp.abs(z - 1), 1.0))
+    root = jnp.where(z != 1, root, 0.0)  # √|z − 1|, zero gradient at threshold
+    a_below = jnp.arctan2(1.0, root) + 0j
+    z_above = jnp.where(below | (z == 1), 0.5, z)  # z < 1 branch fed z = 1/2 where not taken
+    # (at z = 1 too: √(1 − z) has an infinite slope there, and root = 0 multiplies A anyway)
+    a_above = jnp.log((1 + jnp.sqrt(1 - z_above)) / jnp.sqrt(z_above)) - 0.5j * _PI
+    amp = jnp.where(below, a_below, a_above)
+    f_near = 4 / 9 * z - 4 / 9 * (2 + z) * root * amp
+
+    hm = -4 / 9 * (jnp.log(m2s) - log_mu2) + 8 / 27 + jnp.where(far, f_far, f_near)
+    return jnp.where(massless, h0, hm)
+
+
+# ---------------------------------------------------------------------------------------------
+# two-loop matrix elements of O1, O2 (arXiv:0810.4077 grid) and O8 (hep-ph/0312063)
+# ---------------------------------------------------------------------------------------------
+
+_GRID_AXES = tuple(jnp.asarray(_FGRID[k]) for k in ("muh", "z", "sh"))
+_GRID_VALUES = {k: jnp.asarray(_FGRID[k]) for k in ("F17", "shF19", "F27", "shF29")}
+
+
+def _trilinear(values, muh, z, sh):
+    """Trilinear interpolation of `values` on flavio's (μ̂, z, ŝ) grid; linear extrapolation."""
+    (i, ti), (j, tj), (k, tk) = (_cell(g, x) for g, x in zip(_GRID_AXES, (muh, z, sh)))
+    out = 0.0
+    for di, wi in ((0, 1 - ti), (1, ti)):
+        for dj, wj in ((0, 1 - tj), (1, tj)):
+            for dk, wk in ((0, 1 - tk), (1, tk)):
+                out = out + (wi * wj * wk) * values[i + di, j + dj, k + dk]
+    return out
+
+
+def _f_grid(name, muh, z, sh):
+    """F_1^(7), F_2^(7) (name "F17", "F27") or F_1^(9), F_2^(9) ("F19", "F29", stored as ŝ·F and
+    divided by ŝ here, 0 at ŝ = 0 as in flavio) of arXiv:0810.4077 at μ̂ = μ/m_b, z = m_c²/m_b²,
+    ŝ = q²/m_b²."""
+    if name in ("F17", "F27"):
+        return _trilinear(_GRID_VALUES[name], muh, z, sh)
+    return div_safe(_trilinear(_GRID_VALUES["sh" + name], muh, z, sh), sh)
+
+
+def _f87(l_mu, sh):
+    """F_8^(7)(ŝ) of hep-ph/0312063 Eq. 40 (Asatrian et al.); l_mu = ln(μ/m_b), ŝ = q²/m_b²."""
+    pi2 = _PI**2
+    return (
+        -32 / 9 * l_mu + 8 / 27 * pi2 - 44 / 9 - 8j / 9 * _PI
+        + (4 / 3 * pi2 - 40 / 3) * sh
+        + (32 / 9 * pi2 - 316 / 9) * sh**2
+        + (200 / 27 * pi2 - 658 / 9) * sh**3
+        - 8 / 9 * xlogx(sh) * (1 + sh + sh**2)
+    )
+
+
+def _f89(sh):
+    """F_8^(9)(ŝ) of hep-ph/0312063 Eq. 39; ŝ = q²/m_b² > 0 (it has a ln ŝ)."""
+    pi2 = _PI**2
+    log_sh = jnp.log(jnp.where(sh > 0, sh, 1.0))
+    return (
+        104 / 9 - 32 / 27 * pi2
+        + (1184 / 27 - 40 / 9 * pi2) * sh
+        + (14212 / 135 - 32 / 3 * pi2) * sh**2
+        + (193444 / 945 - 560 / 27 * pi2) * sh**3
+        + 16 / 9 * log_sh * (1 + sh + sh**2 + sh**3)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# u-quark two-loop matrix elements, Seidel hep-ph/0403185 Eqs. 29–31
+# ---------------------------------------------------------------------------------------------
+
+_SH_MAX = 0.999  # flavio evaluates A, B at min(q²/m_b², 0.999) (they are singular at ŝ = 1)
+
+
+def _seidel_kinematics(q2, mb):
+    """ŝ (clipped as in flavio), its safe positive stand-in, and the pieces of Eqs. 29–30:
+    w = √(ŝ/(4 − ŝ)) = 1/√(z − 1) (z = 4/ŝ), acot(√(z − 1)) = arctan w and arctan(w)/w."""
+    sh = jnp.minimum(q2 / mb**2, _SH_MAX)
+    pos = sh > 0
+    shs = jnp.where(pos, sh, 0.5)
+    w = jnp.sqrt(shs / (4 - shs))
+    acot = jnp.arctan(w)
+    return sh, pos, shs, w, acot
+
+
+def _seidel_a(q2, mb, mu):
+    """A(q²) of hep-ph/0403185 Eq. 29 (u-quark loop in the O₇ matrix element); its q² → 0 limit
+    (833 + 120iπ − 312 ln(m_b²/μ²))/729 at q² = 0."""
+    sh, pos, s, w, acot = _seidel_kinematics(q2, mb)
+    lmb = jnp.log(mb**2 / mu**2)
+    ls = jnp.log(s)
+    li = li2_real(s) + ls * jnp.log1p(-s)
+    r_acot = jnp.where(w > 1e-4, acot / w, 1 - w**2 / 3)  # √(z − 1) acot(√(z − 1))
+    pi2 = _PI**2
+    a = (
+        -104 / 243 * lmb
+        + 4 * s / (27 * (1 - s)) * li
+        + (6 * s * (29 - 47 * s) * ls + 785 - 1600 * s + 833 * s**2
+           + 6j * _PI * (20 - 49 * s + 47 * s**2)) / (729 * (1 - s) ** 2)
+        - 2 / (243 * (1 - s) ** 3) * (2 * (-4 + 9 * s - 15 * s**2 + 4 * s**3) * r_acot
+                                     + 9 * s**3 * ls**2 + 18j * _PI * s * (1 - 2 * s) * ls)
+        + 2 * s / (243 * (1 - s) ** 4) * (36 * acot**2 + pi2 * (-4 + 9 * s - 9 * s**2 + 3 * s**3))
+    )
+    a0 = (833 + 120j * _PI - 312 * lmb) / 729
+    return jnp.where(pos, a, a0)
+
+
+def _seidel_b(q2, mb, mu):
+    """B(q²) of hep-ph/0403185 Eq. 30 (u-quark loop in the O₉ matrix element); q² > 0.
+
+    Eq. 30's complex logarithms and dilogarithm are taken in closed form on the real quantities
+    r = √(z − 1) (z = 4/ŝ), a = acot r and θ = π/2 − a = arctan r: with x₁,₂ = ½ ± i r/2 and
+    x₃,₄ = ½ ± i/(2r), ln x₁,₂ = −½ ln ŝ ± iθ, ln x₃,₄ = −½ ln(4 − ŝ) ± i a, ln(x₂/x₁) = −2iθ and
+    −x₂/x₁ = e^{2ia}, so Li₂(−x₂/x₁) = π²/6 − a(π − a) + i Cl₂(2a).
+    """
+    sh, pos, s, w, acot = _seidel_kinematics(q2, mb)
+    lmb = jnp.log(mb**2 / mu**2)
+    ls = jnp.log(s)
+    li = li2_real(s) + ls * jnp.log1p(-s)
+    r = 1 / w  # √(z − 1)
+    log_zm1 = jnp.log((4 - s) / s)  # ln(z − 1)
+    theta = 0.5 * _PI - acot
+    lam, kap = -0.5 * ls, -0.5 * jnp.log(4 - s)
+    l1, l2 = lam + 1j * theta, lam - 1j * theta
+    l3, l4 = kap + 1j * acot, kap - 1j * acot
+    li2_x = _PI**2 / 6 - acot * (_PI - acot) + 1j * clausen2(2 * acot)  # Li₂(−x₂/x₁)
+    log_x2x1_sq = -4 * theta**2  # ln²(x₂/x₁)
+    pi2 = _PI**2
+    b = (
+        8 / (243 * s) * ((4 - 34 * s - 17j * _PI * s) * lmb + 8 * s * lmb**2 + 17 * s * ls * lmb)
+        + (2 + s) * r / (729 * s) * (
+            -48 * lmb * acot - 18 * _PI * log_zm1 + 3j * log_zm1**2 - 24j * li2_x
+            - 5j * pi2
+            + 6j * (-9 * l1**2 + l2**2 - 2 * l4**2 + 6 * l1 * l2 - 4 * l1 * l3 + 8 * l1 * l4)
+            - 12 * _PI * (2 * l1 + l3 + l4))
+        - 2 / (243 * s * (1 - s)) * (4 * s * (-8 + 17 * s) * li
+                                    + 3 * (2 + s) * (3 - s) * log_x2x1_sq
+                                    + 12 * _PI * (-6 - s + s**2) * acot)
+        + 2 / (2187 * s * (1 - s) ** 2) * (-18 * s * (120 - 211 * s + 73 * s**2) * ls
+                                          - 288 - 8 * s + 934 * s**2 - 692 * s**3
+                                          + 18j * _PI * s * (82 - 173 * s + 73 * s**2))
+        - 4 / (243 * s * (1 - s) ** 3) * (-2 * r * (4 - 3 * s - 18 * s**2 + 16 * s**3 - 5 * s**4) * acot
+                                         - 9 * s**3 * ls**2
+                                         + 2j * _PI * s * (8 - 33 * s + 51 * s**2 - 17 * s**3) * ls)
+        + 2 / (729 * s * (1 - s) ** 4) * (72 * (3 - 8 * s + 2 * s**2) * acot**2
+                                         - pi2 * (54 - 53 * s - 286 * s**2 + 612 * s**3
+                                                  - 446 * s**4 + 113 * s**5))
+    )
+    return jnp.where(pos, b, 0.0)
+
+
+def _seidel_c(q2, mu):
+    """C(q²) of hep-ph/0403185 Eq. 31; q² > 0 (not clipped: it has no singularity at ŝ = 1)."""
+    q2s = jnp.where(q2 > 0, q2, 1.0)
+    return -16 / 81 * jnp.log(q2s / mu**2) + 428 / 243 - 64 / 27 * _ZETA3 + 16j / 81 * _PI
+
+
+# ---------------------------------------------------------------------------------------------
+# effective coefficients
+# ---------------------------------------------------------------------------------------------
+
+
+def _xi_ratio(inputs, cp_conjugate):
+    """ξ_u/ξ_t = V_ub V_us*/(V_tb V_ts*) (`inputs.xi`'s ξ for "bs"), conjugated for b̄ → s̄ℓℓ."""
+    v = ckm(inputs)  # once: the phase δ is solved by Newton steps inside ckm
+    r = v[0, 2] * jnp.conj(v[0, 1]) / (v[2, 2] * jnp.conj(v[2, 1]))
+    return jnp.conj(r) if cp_conjugate else r
+
+
+def _prepare(q2, inputs):
+    _check_range("q2", q2, 0.0, 1.5 * 4.7**2)
+    if _is_concrete(inputs.m_b_pole) and not float(inputs.m_b_pole) > 0:
+        raise ValueError(f"inputs.m_b_pole = {inputs.m_b_pole} must be positive")
+    return jnp.asarray(q2, dtype=float), sm_coefficients(inputs)
+
+
+def _delta_c7(q2, c, inputs, ratio):
+    """δC₇(q²) of flavio's `delta_C7` (see the module docstring); pole m_b, m_c = m_c_dipole."""
+    mb, mu = inputs.m_b_pole, inputs.mu_b
+    muh, sh, z = mu / mb, q2 / mb**2, inputs.m_c_dipole**2 / mb**2
+    common = c.C1 * _f_grid("F17", muh, z, sh) + c.C2 * _f_grid("F27", muh, z, sh)
+    top = c.C8eff * _f87(jnp.log(mu / mb), sh) + common
+    a = _seidel_a(q2, mb, mu)
+    up = common + c.C1 * (-a) + c.C2 * (6 * a)
+    return -inputs.alpha_s / (4 * _PI) * (top - ratio * up)
+
+
+def _delta_c9(q2, c, inputs, ratio):
+    """δC₉(q²) of flavio's `delta_C9` (see the module docstring); pole m_b and m_c."""
+    mb, mu = inputs.m_b_pole, inputs.mu_b
+    muh, sh, z = mu / mb, q2 / mb**2, inputs.m_c_pole**2 / mb**2
+    common = c.C1 * _f_grid("F19", muh, z, sh) + c.C2 * _f_grid("F29", muh, z, sh)
+    top = c.C8eff * _f89(sh) + common
+    b, cc = _seidel_b(q2, mb, mu), _seidel_c(q2, mu)
+    up = common + c.C1 * (-(b + 4 * cc)) + c.C2 * (6 * b - 3 * cc)
+    return -inputs.alpha_s / (4 * _PI) * (top - ratio * up)
+
+
+def _y(q2, c, inputs):
+    """Y(q²) of arXiv:0811.1214 Eq. 10: one-loop matrix elements of O₁–O₆ (pole m_c, m_b)."""
+    mu = inputs.mu_b
+    f_c = 4 / 3 * c.C1 + c.C2 + 6 * c.C3 + 60 * c.C5
+    f_b = 7 * c.C3 + 4 / 3 * c.C4 + 76 * c.C5 + 64 / 3 * c.C6
+    f_u = c.C3 + 4 / 3 * c.C4 + 16 * c.C5 + 64 / 3 * c.C6
+    f_4 = 4 / 3 * c.C3 + 64 / 9 * c.C5 + 64 / 27 * c.C6
+    return (h(q2, inputs.m_c_pole, mu) * f_c - 0.5 * h(q2, inputs.m_b_pole, mu) * f_b
+            - 0.5 * h(q2, 0.0, mu) * f_u + f_4)
+
+
+def _y_u(q2, c, inputs):
+    """Y_u(q²) of hep-ph/0412400 Eq. 43: the ξ_u part, (4/3 C₁ + C₂)(h(q², m_c) − h(q², 0))."""
+    mu = inputs.mu_b
+    return (4 / 3 * c.C1 + c.C2) * (h(q2, inputs.m_c_pole, mu) - h(q2, 0.0, mu))
+
+
+def c7_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False):
+    """C₇^eff(q²) = C₇^eff + δC₇(q²) of b → sℓℓ at the SM point (flavio's `c['7']`), complex.
+
+    q² in GeV² (0 ≤ q² ≤ 33 GeV²; broadcasts). `cp_conjugate=True` gives the b̄ → s̄ℓℓ value
+    (ξ_u/ξ_t conjugated).
+    """
+    q2, c = _prepare(q2, inputs)
+    return c.C7eff + _delta_c7(q2, c, inputs, _xi_ratio(inputs, cp_conjugate))
+
+
+def c9_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False):
+    """C₉^eff(q²) = C₉ + Y(q²) + (ξ_u/ξ_t) Y_u(q²) + δC₉(q²) at the SM point (flavio's `c['v']`).
+
+    q² in GeV² (0 < q² ≤ 33 GeV²; broadcasts); complex. `cp_conjugate=True` gives the b̄ → s̄ℓℓ
+    value (ξ_u/ξ_t conjugated).
+    """
+    q2, c = _prepare(q2, inputs)
+    ratio = _xi_ratio(inputs, cp_conjugate)
+    return c.C9 + _y(q2, c, inputs) + ratio * _y_u(q2, c, inputs) + _delta_c9(q2, c, inputs, ratio)
