@@ -7,7 +7,8 @@ Built term by term as flavio 2.7.1 builds them for B → K*ℓℓ and B → Kℓ
   Münz, hep-ph/9612313, as in hep-ph/0512066, with α_e/4π pulled into O₉, O₁₀), linear in the scale
   between its nodes 2, 2.5, …, 5.5 GeV, stored in `data/wc_sm_dB1_nf5.json`; C₁₀ scaled by
   (m_t/173.1 GeV)^1.53 (Bobeth et al., arXiv:1311.0903, Eq. 4); C₇, C₈ = C₇,₈^eff − Σ y_i, z_i C_i
-  (y = (0, 0, −1/3, −4/9, −20/3, −80/9), z = (0, 0, 1, −1/6, 20, −10/3), hep-ph/0512066 Eq. 3.9);
+  (y = (0, 0, −1/3, −4/9, −20/3, −80/9), z = (0, 0, 1, −1/6, 20, −10/3): the effective-dipole
+  combinations of Chetyrkin, Misiak, Münz, hep-ph/9612313);
   C₇′ = (m_s/m_b) C₇ with MS-bar masses at μ_b.
 * C₉^eff(q²) = C₉ + Y(q²) + (ξ_u/ξ_t) Y_u(q²) + δC₉(q²), C₇^eff(q²) = C₇^eff + δC₇(q²), with
   - Y: one-loop four-quark matrix elements, arXiv:0811.1214 Eq. 10 (Altmannshofer et al.);
@@ -22,11 +23,14 @@ Built term by term as flavio 2.7.1 builds them for B → K*ℓℓ and B → Kℓ
 Mass inputs as in flavio: pole m_b and m_c in h, Y, δC₉; the "m_c BVgamma" = 1.5 GeV charm mass in
 δC₇; MS-bar m_s(μ_b)/m_b(μ_b) for C₇′; α_s(μ_b). Units: GeV, q² in GeV².
 
-Domain: 0 < q² ≲ 34 GeV² (the F grid ends at q²/m_b² = 1.5; linear extrapolation beyond, as
-flavio); values and gradients are finite for 4 m_e² ≤ q² ≤ 23 GeV², across the cc̄ and bb̄
-thresholds. C₇^eff(q²) is finite at q² = 0 too; C₉^eff has the ln q² of the light-quark loops.
+Domain: 0 < q² ≤ 34.5 GeV² (the F grid ends at q²/m_b² = 1.5, where flavio would extrapolate);
+values and gradients are finite for 4 m_e² ≤ q² ≤ 23 GeV², across the cc̄ and bb̄ thresholds.
+C₇^eff(q²) is finite at q² = 0 too; C₉^eff has the ln q² of the light-quark loops.
 CP conjugation (`cp_conjugate=True`) conjugates the CKM ratio ξ_u/ξ_t only (the SM Wilson
-coefficients are real), as flavio's `helicity_amps_bar` does.
+coefficients are real; strong phases stay). flavio's `helicity_amps_bar` flips γ → −γ instead,
+and its CKM phase δ(γ) (ckmutil's tree parametrisation) is not odd in γ, so its conjugate ratio
+is off the exact conjugate by 0.1 %: its CP-conjugate C₇^eff, C₉^eff differ from these by
+1.3e-5 and 6e-6 (relative).
 """
 
 import json
@@ -59,7 +63,7 @@ def _load_data():
 _TABLE, _FGRID = _load_data()
 _SCALES = np.asarray(_TABLE["scales_GeV"], dtype=float)  # μ nodes of flavio's table, GeV
 _WC_TABLE = np.asarray(_TABLE["values"], dtype=float)  # rows C1…C6, C7eff, C8eff, C9, C10, …
-_Y7 = np.array([0.0, 0.0, -1 / 3, -4 / 9, -20 / 3, -80 / 9])  # C7eff = C7 + y·C (hep-ph/0512066 Eq. 3.9)
+_Y7 = np.array([0.0, 0.0, -1 / 3, -4 / 9, -20 / 3, -80 / 9])  # C7eff = C7 + y·C (hep-ph/9612313)
 _Z8 = np.array([0.0, 0.0, 1.0, -1 / 6, 20.0, -10 / 3])  # C8eff = C8 + z·C
 _MT_REF, _MT_POWER = 173.1, 1.53  # C10 ∝ (m_t/173.1 GeV)^1.53, arXiv:1311.0903 Eq. 4
 
@@ -97,7 +101,8 @@ def _check_range(name, value, lo, hi):
 def _cell(grid, x):
     """Lower index and fractional position of x in the 1-d `grid` (cells clipped to the ends, so
     points outside extrapolate linearly), as scipy's RegularGridInterpolator finds them."""
-    i = jnp.clip(jnp.searchsorted(grid, x, side="left", method="compare_all") - 1, 0, grid.shape[0] - 2)
+    i = jnp.searchsorted(grid, x, side="left", method="compare_all") - 1
+    i = jnp.clip(i, 0, grid.shape[0] - 2)
     return i, (x - grid[i]) / (grid[i + 1] - grid[i])
 
 
@@ -305,7 +310,8 @@ def _seidel_b(q2, mb, mu):
         + 2 / (2187 * s * (1 - s) ** 2) * (-18 * s * (120 - 211 * s + 73 * s**2) * ls
                                           - 288 - 8 * s + 934 * s**2 - 692 * s**3
                                           + 18j * _PI * s * (82 - 173 * s + 73 * s**2))
-        - 4 / (243 * s * (1 - s) ** 3) * (-2 * r * (4 - 3 * s - 18 * s**2 + 16 * s**3 - 5 * s**4) * acot
+        - 4 / (243 * s * (1 - s) ** 3) * (-2 * r * (4 - 3 * s - 18 * s**2 + 16 * s**3 - 5 * s**4)
+                                         * acot
                                          - 9 * s**3 * ls**2
                                          + 2j * _PI * s * (8 - 33 * s + 51 * s**2 - 17 * s**3) * ls)
         + 2 / (729 * s * (1 - s) ** 4) * (72 * (3 - 8 * s + 2 * s**2) * acot**2
@@ -333,8 +339,11 @@ def _xi_ratio(inputs, cp_conjugate):
     return jnp.conj(r) if cp_conjugate else r
 
 
+_Q2_MAX = 34.5  # GeV²: the F grid ends at q²/m_b² = 1.5 (beyond: physically empty for B decays)
+
+
 def _prepare(q2, inputs):
-    _check_range("q2", q2, 0.0, 1.5 * 4.7**2)
+    _check_range("q2", q2, 0.0, _Q2_MAX)
     if _is_concrete(inputs.m_b_pole) and not float(inputs.m_b_pole) > 0:
         raise ValueError(f"inputs.m_b_pole = {inputs.m_b_pole} must be positive")
     return jnp.asarray(q2, dtype=float), sm_coefficients(inputs)
@@ -382,7 +391,7 @@ def _y_u(q2, c, inputs):
 def c7_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False):
     """C₇^eff(q²) = C₇^eff + δC₇(q²) of b → sℓℓ at the SM point (flavio's `c['7']`), complex.
 
-    q² in GeV² (0 ≤ q² ≤ 33 GeV²; broadcasts). `cp_conjugate=True` gives the b̄ → s̄ℓℓ value
+    q² in GeV² (0 ≤ q² ≤ 34.5 GeV²; broadcasts). `cp_conjugate=True` gives the b̄ → s̄ℓℓ value
     (ξ_u/ξ_t conjugated).
     """
     q2, c = _prepare(q2, inputs)
@@ -392,7 +401,7 @@ def c7_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False):
 def c9_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False):
     """C₉^eff(q²) = C₉ + Y(q²) + (ξ_u/ξ_t) Y_u(q²) + δC₉(q²) at the SM point (flavio's `c['v']`).
 
-    q² in GeV² (0 < q² ≤ 33 GeV²; broadcasts); complex. `cp_conjugate=True` gives the b̄ → s̄ℓℓ
+    q² in GeV² (0 < q² ≤ 34.5 GeV²; broadcasts); complex. `cp_conjugate=True` gives the b̄ → s̄ℓℓ
     value (ξ_u/ξ_t conjugated).
     """
     q2, c = _prepare(q2, inputs)

@@ -8,13 +8,14 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from kernels.dilog import li2
+from kernels.dilog import clausen2, li2, li2_real
 
-mp.mp.dps = 30
+DPS = 30  # mpmath working precision (set locally, not globally: other test modules use mpmath)
 
 
 def _ref(z):
-    return complex(mp.polylog(2, mp.mpc(z)))
+    with mp.workdps(DPS):
+        return complex(mp.polylog(2, mp.mpc(z)))
 
 
 def _rel_err(zs):
@@ -69,3 +70,28 @@ def test_li2_gradient_is_holomorphic_derivative_and_finite():
     g = jax.grad(lambda x: jnp.real(li2(x)))(1.0)
     assert np.isfinite(g)
     assert float(jnp.real(li2(1.0))) == pytest.approx(math.pi**2 / 6, rel=1e-15)
+
+
+def test_li2_real_matches_mpmath_for_x_up_to_one():
+    xs = np.concatenate([np.linspace(-60.0, 1.0, 301), [1e-12, -1e-12, 0.5, 0.5000001, -1.0, -1.0000001, 1 - 1e-9, -1e8]])
+    got = np.asarray(jax.jit(li2_real)(jnp.asarray(xs)))
+    with mp.workdps(DPS):
+        want = np.array([float(mp.polylog(2, x)) for x in xs])
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-300)
+    assert np.isnan(float(li2_real(2.0)))  # complex there: use li2
+    assert np.isfinite(float(jax.grad(li2_real)(1.0)))
+
+
+def test_clausen2_matches_mpmath_and_unit_circle_dilog():
+    ts = np.concatenate([np.linspace(-10.0, 10.0, 201), [1e-12, -1e-12, math.pi / 3, 3.0]])
+    got = np.asarray(jax.jit(clausen2)(jnp.asarray(ts)))
+    with mp.workdps(DPS):
+        want = np.array([float(mp.clsin(2, t)) for t in ts])
+    # absolute: Cl₂ has zeros at multiples of π, where a relative error means nothing
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-14)
+    # Li₂(e^{iθ}) = π²/6 − θ(2π − θ)/4 + i Cl₂(θ), 0 ≤ θ ≤ 2π
+    th = np.array([0.3, 1.0, 2.5, 4.0])
+    np.testing.assert_allclose(np.asarray(li2(jnp.exp(1j * jnp.asarray(th)))),
+                               math.pi**2 / 6 - th * (2 * math.pi - th) / 4 + 1j * np.asarray(clausen2(th)),
+                               rtol=1e-14)
+    assert np.isfinite(float(jax.grad(clausen2)(0.0)))

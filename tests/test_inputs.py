@@ -3,6 +3,7 @@
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 
 import jaxflav  # noqa: F401
 from jaxflav import inputs
@@ -17,13 +18,14 @@ def test_xi_matches_flavio():
     assert abs(complex(inputs.xi(inputs.DEFAULT, "u", "bs")) - FLAVIO_XI_U_BS) < 1e-10 * abs(FLAVIO_XI_U_BS)
 
 
-def test_ckm_is_unitary_and_reproduces_its_inputs():
-    v = np.asarray(inputs.ckm())
+@pytest.mark.parametrize("gamma", [1.15, 0.3, 2.8, -1.0, -2.5, 3.1])
+def test_ckm_is_unitary_and_reproduces_its_inputs(gamma):
+    d = inputs.DEFAULT._replace(gamma=gamma)
+    v = np.asarray(inputs.ckm(d))
     np.testing.assert_allclose(v @ v.conj().T, np.eye(3), atol=1e-15)
-    d = inputs.DEFAULT
     assert abs(abs(v[0, 1]) - d.Vus) < 1e-15 and abs(abs(v[0, 2]) - d.Vub) < 1e-15 and abs(abs(v[1, 2]) - d.Vcb) < 1e-15
-    gamma = np.angle(-v[0, 0] * np.conj(v[0, 2]) / (v[1, 0] * np.conj(v[1, 2])))
-    assert abs(gamma - d.gamma) < 1e-14
+    measured = np.angle(-v[0, 0] * np.conj(v[0, 2]) / (v[1, 0] * np.conj(v[1, 2])))
+    assert abs(measured - gamma) < 1e-14
 
 
 def test_ckm_is_differentiable_in_gamma():

@@ -98,3 +98,103 @@ def test_paper_sm_column_is_reproduced_within_its_errors():
     for row, v in zip(rows, np.asarray(engine(None))):
         central, error = row["paper_sm"]
         assert abs(v / (central * row["scale"]) - 1) < 0.02, (key(row), v, central)
+
+
+# --- robustness: finite values and gradients, the one-point door, clear errors -----------------
+
+EDGE_OBSERVABLES = [
+    ("dBR/dq2(B0->K*mumu)", 4 * 0.1056583755**2 * (1 + 1e-12)),  # at the pair threshold
+    ("dBR/dq2(B0->K*ee)", 4 * 0.00051099895**2 * (1 + 1e-12)),
+    ("dBR/dq2(B+->Kmumu)", 4 * 0.1056583755**2 * (1 + 1e-12)),
+    ("dBR/dq2(Bs->phimumu)", (5.36692 - 1.019461) ** 2),  # at the kinematic endpoint
+    ("dBR/dq2(B0->Kee)", (5.27966 - 0.497611) ** 2),
+    ("<dBR/dq2>(B0->K*mumu)", 0.0, 19.25),  # the whole range, from below the threshold
+    ("<BR>(B+->Kee)", 0.0, 22.9),
+    ("<BR>(B->Xsmumu)", 0.0, 22.0),
+    ("<FL>(B0->K*mumu)", 0.045, 19.0),
+    ("<P5p>(B0->K*mumu)", 0.045, 1.0),
+    ("<Rmue>(B0->K*ll)", 0.0, 19.0),
+    ("BR(Bs->mumu)",),
+]
+
+
+@pytest.fixture(scope="module")
+def edge_engine():
+    return Predictions(EDGE_OBSERVABLES)
+
+
+@pytest.mark.parametrize("scale", [0.0, 1.0, 10.0])
+def test_values_and_gradients_are_finite_at_thresholds_endpoints_and_large_coefficients(edge_engine, scale):
+    def total(c):  # |C| up to 10, complex, q²-dependent and constant coefficients mixed
+        wc = {
+            "C9_bsmumu": lambda q2: c[0] * (1 + 1j) / (1 + q2),
+            "C10_bsmumu": c[1],
+            "C9p_bsee": c[2] * 1j,
+            "C7_bs": c[3] / 10,
+            "C10p_bsmumu": c[4],
+        }
+        return edge_engine(wc)
+
+    c = scale * jnp.array([1.0, -1.0, 0.7, 0.5, 0.3]) * (1 if scale < 10 else 10 / np.sqrt(2))
+    values = total(c)
+    jac = jax.jacfwd(total)(c)
+    assert np.all(np.isfinite(values)) and np.all(np.isfinite(jac))
+    assert np.all(np.asarray(values)[[0, 1, 2, 3, 4, 5, 6, 7, 11]] >= 0)  # rates vanish at the endpoints
+
+
+def test_gradients_match_finite_differences():
+    engine = Predictions([("<dBR/dq2>(B0->K*mumu)", 1.1, 6.0), ("<P5p>(B0->K*mumu)", 4.0, 6.0), ("<BR>(B->Xsee)", 1.0, 6.0)])
+
+    def f(c):
+        return engine({"C9_bsmumu": lambda q2: c[0] * 2.25 / (q2 - 2.25 + 0.3j), "C10_bsmumu": c[1], "C9_bsee": c[1] - c[0]})
+
+    c, h = jnp.array([0.4, -0.3]), 1e-5
+    jac = np.asarray(jax.jacfwd(f)(c))
+    for i in range(2):
+        e = np.eye(2)[i] * h
+        fd = (np.asarray(f(c + e)) - np.asarray(f(c - e))) / (2 * h)
+        np.testing.assert_allclose(jac[:, i], fd, rtol=1e-6)
+
+
+def test_batched_path_agrees_with_the_one_point_door():
+    engine = Predictions([("<dBR/dq2>(B+->Kmumu)", 1.1, 6.0), ("<AFB>(B0->K*mumu)", 4.0, 6.0)])
+    points = jnp.array([[-1.0, 0.2], [0.5, -0.4], [0.0, 0.0]])
+    batched = jax.jit(jax.vmap(lambda p: engine({"C9_bsmumu": p[0], "C10_bsmumu": p[1]})))(points)
+    for p, row in zip(points, np.asarray(batched)):
+        wc = {"C9_bsmumu": float(p[0]), "C10_bsmumu": float(p[1])}
+        assert jaxflav.np_prediction("<dBR/dq2>(B+->Kmumu)", wc, 1.1, 6.0) == pytest.approx(row[0], rel=1e-12)
+        assert jaxflav.np_prediction("<AFB>(B0->K*mumu)", wc, 4.0, 6.0) == pytest.approx(row[1], rel=1e-10, abs=1e-14)
+    assert jaxflav.sm_prediction("<dBR/dq2>(B+->Kmumu)", 1.1, 6.0) == pytest.approx(float(batched[2, 0]), rel=1e-12)
+
+
+def test_constant_and_q2_dependent_paths_agree():
+    engine = Predictions([("<dBR/dq2>(B0->K*mumu)", 0.1, 0.98), ("<Rmue>(B+->Kll)", 1.1, 6.0)])
+    constant = engine({"C9_bsmumu": -0.7 + 0.2j, "C10p_bsee": 0.3})
+    as_function = engine(lambda q2: {"C9_bsmumu": jnp.full(q2.shape, -0.7 + 0.2j), "C10p_bsee": 0.3 + 0 * q2})
+    np.testing.assert_allclose(constant, as_function, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "observables, match",
+    [
+        ([("<dBR/dq2>(B0->K*tautau)", 15.0, 19.0)], "unknown observable"),
+        ([("<dBR/dq2>(B0->K*mumu)", 6.0, 4.0)], "q2min < q2max"),
+        ([("<dBR/dq2>(B0->K*mumu)", 1.0)], "takes 2 argument"),
+        ([("dBR/dq2(B0->K*mumu)", 25.0)], "outside the kinematic range"),
+        ([("dBR/dq2(B+->Kmumu)", 0.01)], "outside the kinematic range"),
+        ([("<BR>(B+->Kee)", 30.0, 40.0)], "does not overlap"),
+        ([("<FL>(Bs->phimumu)", 1.0, 6.0)], "unknown observable"),
+        ([("<dBR/dq2>(B0->K*mumu)", float("nan"), 2.0)], "finite"),
+    ],
+)
+def test_bad_observables_raise_before_compiling(observables, match):
+    with pytest.raises(ValueError, match=match):
+        Predictions(observables)
+
+
+def test_bad_wilson_coefficients_raise():
+    engine = Predictions([("BR(Bs->mumu)",)])
+    with pytest.raises(ValueError, match="C9_bsmumumu"):
+        engine({"C9_bsmumumu": 1.0})
+    with pytest.raises(ValueError, match="not finite"):
+        engine({"C10_bsmumu": float("nan")})

@@ -62,7 +62,7 @@ def amplitudes(q2, x, had: Hadronic, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate
     norm = 4 * inputs.GF / jnp.sqrt(2) * (jnp.conj(xi_t) if cp_conjugate else xi_t) * inputs.alpha_e / (4 * jnp.pi)
     c7, c7p, c9, c9p, c10, c10p = effective_coefficients(x, sm, cp_conjugate)
     ff = formfactors.b_to_p(q2, "B->K", params=had.formfactors)
-    sl = jnp.sqrt(kallen(m_B**2, m_P**2, q2))
+    sl = sqrt_safe(kallen(m_B**2, m_P**2, q2))
     h_v = sl / (2 * jnp.sqrt(q2)) * (2 * inputs.m_b / (m_B + m_P) * (c7 + c7p) * ff["fT"] + (c9 + c9p) * ff["f+"])
     h_a = sl / (2 * jnp.sqrt(q2)) * (c10 + c10p) * ff["f+"]
     h_p = (m_B**2 - m_P**2) / 2 * ff["f0"] * 2 * m_l / q2 * (c10 + c10p)
@@ -100,7 +100,7 @@ def _nodes(q2, had, m_l, inputs, sm):
 
 def _rate(h, q2, m_B, m_P, m_l):
     beta2 = 1 - 4 * m_l**2 / q2
-    pf = jnp.sqrt(kallen(m_B**2, m_P**2, q2)) * sqrt_safe(beta2) / (2**9 * jnp.pi**3 * m_B**3)
+    pf = sqrt_safe(kallen(m_B**2, m_P**2, q2)) * sqrt_safe(beta2) / (2**9 * jnp.pi**3 * m_B**3)
     abs2 = jnp.real(h * jnp.conj(h))
     return 2 * pf * (4 / 3 * (q2 + 2 * m_l**2) * abs2[0] + 4 / 3 * q2 * beta2 * abs2[1] + 2 * q2 * abs2[2])
 

@@ -91,7 +91,7 @@ def helicity_amplitudes(q2, c, ff, m_B, m_V, m_b, m_l, norm):
     """
     c7, c7p, c9, c9p, c10, c10p = c
     sq = jnp.sqrt(q2)
-    sl = jnp.sqrt(kallen(m_B**2, m_V**2, q2))
+    sl = sqrt_safe(kallen(m_B**2, m_V**2, q2))
     mp = m_B + m_V
     h0v = 4j * m_B * m_V / (sq * mp) * ((c9 - c9p) * mp * ff["A12"] + m_b * (c7 - c7p) * ff["T23"])
     h0a = 4j * m_B * m_V / sq * (c10 - c10p) * ff["A12"]
@@ -115,7 +115,7 @@ def _weights(q2, m_B, m_V, m_l):
     """P_f and the |H|² weights of dΓ/dq² (see the module docstring)."""
     beta2 = 1 - 4 * m_l**2 / q2
     beta = sqrt_safe(beta2)
-    pf = jnp.sqrt(kallen(m_B**2, m_V**2, q2)) * beta / (2**9 * jnp.pi**3 * m_B**3)
+    pf = sqrt_safe(kallen(m_B**2, m_V**2, q2)) * beta / (2**9 * jnp.pi**3 * m_B**3)
     k_v = 8 / 3 * (q2 + 2 * m_l**2)
     k_a = 8 / 3 * q2 * beta2
     return pf, beta, beta2, jnp.array([k_v, k_v, k_v, k_a, k_a, k_a, 4 * q2])
