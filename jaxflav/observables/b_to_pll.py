@@ -16,7 +16,7 @@ import jax.numpy as jnp
 
 from jaxflav import formfactors, inputs as sm_inputs
 from jaxflav.observables.b_to_vll import effective_coefficients, sm_effective
-from jaxflav.wcxf import DIM
+from jaxflav.observables import forms
 from kernels.safe_math import kallen, sqrt_safe
 
 
@@ -89,13 +89,9 @@ def nodes(q2, process, m_l, inputs=sm_inputs.DEFAULT, sm=None):
 
 @jax.jit
 def _nodes(q2, had, m_l, inputs, sm):
-    basis = jnp.eye(DIM, dtype=complex)
-
-    def matrix(cp):
-        return jax.vmap(lambda e: amplitudes(q2, e, had, m_l, inputs, cp, sm), out_axes=-1)(basis)
-
+    T, Tbar = forms.amplitude_matrices(lambda e, cp: amplitudes(q2, e, had, m_l, inputs, cp, sm))
     full = lambda v: jnp.full(q2.shape, v)  # noqa: E731
-    return Node(q2, matrix(False), matrix(True), full(had.m_B), full(had.m_P), full(m_l), full(had.tau))
+    return Node(q2, T, Tbar, full(had.m_B), full(had.m_P), full(m_l), full(had.tau))
 
 
 def _rate(h, q2, m_B, m_P, m_l):

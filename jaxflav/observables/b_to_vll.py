@@ -22,8 +22,7 @@ import jax
 import jax.numpy as jnp
 
 from jaxflav import formfactors, inputs as sm_inputs, wilson
-from jaxflav.observables import qcdf
-from jaxflav.wcxf import DIM
+from jaxflav.observables import forms, qcdf
 from kernels.safe_math import kallen, sqrt_safe
 
 
@@ -196,14 +195,10 @@ def nodes(q2, process, lepton_mass, inputs=sm_inputs.DEFAULT, sm=None):
 
 @jax.jit
 def _nodes(q2, had, lepton_mass, inputs, sm):
-    basis = jnp.eye(DIM, dtype=complex)
-
-    def matrix(cp):
-        return jax.vmap(lambda e: amplitudes(q2, e, had, lepton_mass, inputs, cp, sm), out_axes=-1)(basis)
-
+    T, Tbar = forms.amplitude_matrices(lambda e, cp: amplitudes(q2, e, had, lepton_mass, inputs, cp, sm))
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     full = lambda v: jnp.full(q2.shape, v)  # noqa: E731
-    return Node(q2, matrix(False), matrix(True), full(had.m_B), full(had.m_V), full(lepton_mass), full(had.tau), full(had.y), full(jnp.conj(xi_t) / xi_t))
+    return Node(q2, T, Tbar, full(had.m_B), full(had.m_V), full(lepton_mass), full(had.tau), full(had.y), full(jnp.conj(xi_t) / xi_t))
 
 
 def rates(x, node):

@@ -51,6 +51,13 @@ def to_real(x):
     return jnp.concatenate([jnp.real(x), jnp.imag(x)], axis=-1)
 
 
+def amplitude_matrices(amplitudes, *args):
+    """(T, T̄) with amplitudes(e_j, cp) = column j: H = T x and H̄ = T̄ x* for amplitudes linear in x
+    (in x* for the CP conjugate, cp=True). Shapes: amplitudes' shape + (DIM,)."""
+    basis = jnp.eye(DIM, dtype=complex)
+    return tuple(jax.vmap(lambda e: amplitudes(e, cp, *args), out_axes=-1)(basis) for cp in (False, True))
+
+
 def quadratic_form(rate, nodes):
     """Q at each node with rate(x, node) = rᵀ Q r for every x.
 
