@@ -1,0 +1,167 @@
+"""Parameter spaces: named parameters with bounds, linear or log scales, priors, and smooth
+bijections to an unconstrained space (for optimisers and HMC).
+
+A point is a 1-D array in *physical* units, ordered as `Space.names`. The unconstrained
+coordinate u of a bounded parameter is the logit of its position in [low, high], measured in its
+scale (x itself, or ln x): x = low + (high − low)·σ(u), or ln x = ln low + (ln high − ln low)·σ(u).
+A parameter unbounded on both sides maps identically.
+
+Priors are uniform in the parameter's scale (flat in x, or flat in ln x) unless a Gaussian
+(`prior="normal"`, `mean`, `sigma`) is given, for nuisance parameters.
+"""
+
+import math
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+SCALES = ("linear", "log")
+PRIORS = ("uniform", "normal")
+
+
+class Parameter(NamedTuple):
+    """One parameter: `name`, bounds `low` < `high` (±inf allowed for linear scale), `scale` "linear"
+    or "log" (bounds > 0), `prior` "uniform" (in the scale) or "normal" (`mean`, `sigma`)."""
+
+    name: str
+    low: float = -math.inf
+    high: float = math.inf
+    scale: str = "linear"
+    prior: str = "uniform"
+    mean: float = 0.0
+    sigma: float = 1.0
+
+
+def _check(p: Parameter):
+    where = f"parameter {p.name!r}"
+    if not isinstance(p.name, str) or not p.name:
+        raise ValueError(f"parameter names must be non-empty strings, got {p.name!r}")
+    if p.scale not in SCALES:
+        raise ValueError(f"{where}: scale must be one of {SCALES}, got {p.scale!r}")
+    if p.prior not in PRIORS:
+        raise ValueError(f"{where}: prior must be one of {PRIORS}, got {p.prior!r}")
+    low, high = float(p.low), float(p.high)
+    if math.isnan(low) or math.isnan(high):
+        raise ValueError(f"{where}: bounds must not be NaN, got [{p.low}, {p.high}]")
+    if not low < high:
+        raise ValueError(f"{where}: range [{p.low}, {p.high}] is empty or inverted (need low < high)")
+    if p.scale == "log" and not (low > 0 and math.isfinite(high)):
+        raise ValueError(f"{where}: a log scale needs 0 < low < high < inf, got [{p.low}, {p.high}]")
+    if p.prior == "uniform" and not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError(f"{where}: a uniform prior needs finite bounds, got [{p.low}, {p.high}]")
+    if p.prior == "normal" and not (math.isfinite(p.mean) and p.sigma > 0):
+        raise ValueError(f"{where}: a normal prior needs a finite mean and sigma > 0, got {p.mean}, {p.sigma}")
+    if math.isfinite(low) != math.isfinite(high):
+        raise ValueError(f"{where}: give both bounds or neither, got [{p.low}, {p.high}]")
+    return p._replace(low=low, high=high)
+
+
+class Space:
+    """An ordered set of `Parameter`s and the maps between physical and unconstrained points."""
+
+    def __init__(self, parameters):
+        parameters = [p if isinstance(p, Parameter) else Parameter(**p) for p in parameters]
+        if not parameters:
+            raise ValueError("a parameter space needs at least one parameter")
+        self.parameters = tuple(_check(p) for p in parameters)
+        self.names = tuple(p.name for p in self.parameters)
+        duplicates = sorted({n for n in self.names if self.names.count(n) > 1})
+        if duplicates:
+            raise ValueError(f"parameter names repeat: {', '.join(duplicates)}")
+        self.dim = len(self.parameters)
+        self.low = np.array([p.low for p in self.parameters])
+        self.high = np.array([p.high for p in self.parameters])
+        self._log = np.array([p.scale == "log" for p in self.parameters])
+        self._bounded = np.isfinite(self.low)
+        self._lo = np.where(self._log, np.log(np.where(self._log, self.low, 1.0)), np.where(self._bounded, self.low, 0.0))
+        self._hi = np.where(self._log, np.log(np.where(self._log, self.high, 1.0)), np.where(self._bounded, self.high, 1.0))
+
+    def __repr__(self):
+        return "Space(" + ", ".join(f"{p.name}∈[{p.low:g}, {p.high:g}] {p.scale}" for p in self.parameters) + ")"
+
+    # --- maps ---------------------------------------------------------------------------------
+    def _scaled(self, x):
+        """x in its scale: ln x for log parameters (the double where keeps ln's gradient finite)."""
+        x = jnp.asarray(x)
+        return jnp.where(self._log, jnp.log(jnp.where(self._log, x, 1.0)), x)
+
+    def _unscaled(self, y):
+        return jnp.where(self._log, jnp.exp(jnp.where(self._log, y, 0.0)), y)
+
+    def to_physical(self, u):
+        """Unconstrained u (..., dim) → physical x (..., dim)."""
+        u = jnp.asarray(u)
+        y = jnp.where(self._bounded, self._lo + (self._hi - self._lo) * jax.nn.sigmoid(u), u)
+        return self._unscaled(y)
+
+    def to_unconstrained(self, x):
+        """Physical x (..., dim) → unconstrained u; points on a bound map to ±inf."""
+        t = (self._scaled(x) - self._lo) / (self._hi - self._lo)
+        return jnp.where(self._bounded, jnp.log(t) - jnp.log1p(-t), jnp.asarray(x))
+
+    def log_abs_det_jacobian(self, u):
+        """ln |∂x/∂u| summed over parameters, for densities in u."""
+        u = jnp.asarray(u)
+        s = jax.nn.log_sigmoid(u) + jax.nn.log_sigmoid(-u)
+        log_dy = jnp.where(self._bounded, jnp.log(self._hi - self._lo) + s, 0.0)
+        y = jnp.where(self._bounded, self._lo + (self._hi - self._lo) * jax.nn.sigmoid(u), u)
+        return jnp.sum(log_dy + jnp.where(self._log, y, 0.0), axis=-1)
+
+    # --- priors -------------------------------------------------------------------------------
+    def log_prior(self, x):
+        """ln prior density in physical units (up to a constant); −inf outside the bounds."""
+        x = jnp.asarray(x)
+        inside = jnp.all((x >= self.low) & (x <= self.high), axis=-1)
+        normal = np.array([p.prior == "normal" for p in self.parameters])
+        mean = np.array([p.mean for p in self.parameters])
+        sigma = np.array([p.sigma for p in self.parameters])
+        gauss = jnp.where(normal, -0.5 * ((x - mean) / sigma) ** 2, 0.0)
+        jac = jnp.where(self._log & ~normal, -self._scaled(x), 0.0)  # flat in ln x: density 1/x
+        return jnp.where(inside, jnp.sum(gauss + jac, axis=-1), -jnp.inf)
+
+    def sample_prior(self, key, n):
+        """n physical points from the prior (uniform in each scale, or the Gaussian truncated to the bounds)."""
+        keys = jax.random.split(key, 2)
+        t = jax.random.uniform(keys[0], (n, self.dim))
+        uniform = self._unscaled(self._lo + (self._hi - self._lo) * t)
+        normal = np.array([p.prior == "normal" for p in self.parameters])
+        mean = np.array([p.mean for p in self.parameters])
+        sigma = np.array([p.sigma for p in self.parameters])
+        z = jax.random.truncated_normal(keys[1], (self.low - mean) / sigma, (self.high - mean) / sigma, (n, self.dim))
+        return jnp.where(normal, mean + sigma * z, uniform)
+
+    def uniform_points(self, t):
+        """Points at fractions t ∈ [0, 1]^dim of each range, in each parameter's scale (grids, Sobol)."""
+        if not np.all(self._bounded):
+            raise ValueError("uniform points need every parameter bounded")
+        return self._unscaled(self._lo + (self._hi - self._lo) * jnp.asarray(t))
+
+    # --- checks and conversions ---------------------------------------------------------------
+    def contains(self, x):
+        x = np.asarray(x)
+        return np.all((x >= self.low) & (x <= self.high), axis=-1)
+
+    def check_point(self, x, what="point"):
+        """Raise ValueError naming the first parameter of `x` that is NaN or outside its bounds."""
+        x = np.asarray(x, dtype=float)
+        if x.shape[-1:] != (self.dim,):
+            raise ValueError(f"{what} must have {self.dim} entries ({', '.join(self.names)}), got shape {x.shape}")
+        for i, p in enumerate(self.parameters):
+            v = x[..., i]
+            if np.any(np.isnan(v)) or np.any(v < p.low) or np.any(v > p.high):
+                raise ValueError(f"{what}: {p.name} = {v} outside [{p.low:g}, {p.high:g}]")
+        return x
+
+    def as_dict(self, x):
+        """{name: x[..., i]}."""
+        return {n: x[..., i] for i, n in enumerate(self.names)}
+
+    def from_dict(self, values, what="point"):
+        """Array from {name: value}; raises ValueError for unknown or missing names."""
+        unknown = sorted(set(values) - set(self.names))
+        missing = [n for n in self.names if n not in values]
+        if unknown or missing:
+            raise ValueError(f"{what}: unknown parameter(s) {unknown}, missing {missing}; the space has {list(self.names)}")
+        return self.check_point(np.stack([np.asarray(values[n], dtype=float) for n in self.names], axis=-1), what)
