@@ -99,10 +99,115 @@ def _predict(opts):
     return 0
 
 
+def _versions():
+    import importlib.metadata
+    import platform
+
+    out = {"python": platform.python_version(), "jaxflav": jaxflav.__version__}
+    for package in ("jax", "jaxlib", "numpyro", "optax", "numpy"):
+        try:
+            out[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            out[package] = None
+    return out
+
+
+def _write_json(path, data):
+    """Write JSON atomically (a temporary file, then os.replace): a crash never leaves half a file."""
+    import json
+    import os
+
+    tmp = f"{path}.tmp"
+    with open(tmp, "w") as f:
+        json.dump(data, f, indent=2, default=_jsonable)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def _jsonable(value):
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
+
+
+def _setup(opts, job):
+    """Config, output folder and χ² of a fit/sample/scan job; SystemExit with the message on bad input."""
+    import pathlib
+
+    from jaxflav import config
+
+    try:
+        cfg = config.load(opts.config)
+    except ValueError as err:
+        raise SystemExit(f"jaxflav {job}: {err}") from None
+    name = pathlib.Path(opts.config).stem
+    out = pathlib.Path(opts.out or cfg.out or f"jaxflav-results/{name}")
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"jaxflav {job}: {cfg.source} ({cfg.description or cfg.model}) → {out}", file=sys.stderr)
+    return cfg, out, config.problem(cfg)
+
+
+def _result_header(cfg, problem, job):
+    from jaxflav import config
+
+    return {"job": job, "n_obs": len(problem.table), "chi2_sm": problem.chi2_sm, "config": config.as_json(cfg), "versions": _versions()}
+
+
+def _fit(opts):
+    from fits import bestfit
+
+    cfg, out, problem = _setup(opts, "fit")
+    res = bestfit.best_fit(problem.chi2, problem.space, starts=cfg.fit["starts"], key=cfg.fit["seed"], method=cfg.fit["method"])
+    result = {
+        **_result_header(cfg, problem, "fit"),
+        "best_fit": dict(zip(res.names, map(float, res.x))),
+        "chi2_min": float(res.chi2_min),
+        "uncertainties": dict(zip(res.names, map(float, res.sigma))),
+        "fit": res.to_dict(),
+    }
+    _write_json(out / "result.json", result)
+    print(f"best fit ({res.n_converged}/{res.n_starts} starts converged):")
+    for name, value, sigma in zip(res.names, res.x, res.sigma):
+        print(f"  {name:14s} = {value: .5g} ± {sigma:.2g}")
+    sm = f", SM {problem.chi2_sm:.2f} (Δχ² = {problem.chi2_sm - res.chi2_min:.2f})" if problem.chi2_sm is not None else ""
+    print(f"chi2_min = {res.chi2_min:.3f} for {len(problem.table)} measurements{sm}")
+    if res.message:
+        print(f"note: {res.message}")
+    print(f"wrote {out / 'result.json'}")
+    return 0
+
+
+def _sample(opts):
+    import numpy as np
+
+    from fits import bestfit, hmc
+
+    cfg, out, problem = _setup(opts, "sample")
+    s = cfg.sample
+    start = bestfit.best_fit(problem.chi2, problem.space, starts=min(16, cfg.fit["starts"]), key=cfg.fit["seed"])
+    post = hmc.sample(problem.chi2, problem.space, chains=s["chains"], warmup=s["warmup"], samples=s["samples"], key=s["seed"], init=start.x)
+    np.savez_compressed(out / "samples.npz", chi2=post.chi2, **{f"samples/{n}": v for n, v in post.samples.items()})
+    result = {**_result_header(cfg, problem, "sample"), "best_fit": dict(zip(start.names, map(float, start.x))), "chi2_min": float(start.chi2_min), "posterior": post.to_dict()}
+    _write_json(out / "posterior.json", result)
+    print(post.summary())
+    print(f"wrote {out / 'samples.npz'} and {out / 'posterior.json'}")
+    return 0
+
+
 def _bench(opts):
     from benchmarks.runner import main as bench_main
 
     return bench_main((["--quick"] if opts.quick else []) + (["--only", *opts.only] if opts.only else []))
+
+
+def _presets():
+    from jaxflav import config
+
+    return config.presets()
 
 
 def main(argv=None):
@@ -117,6 +222,11 @@ def main(argv=None):
     predict.add_argument("--wc", nargs="*", metavar="NAME=VALUE", help="WCxf shifts at 4.8 GeV, e.g. C9_bsmumu=-1 C10_bsmumu=0.5")
     predict.add_argument("--measurements", help="packaged table name or TOML path (default rashed2026_table1)")
     predict.set_defaults(run=_predict)
+    for job, text in (("fit", "best fit from many starts, with Hessian uncertainties"), ("sample", "NUTS posterior (numpyro), warm-started at the best fit")):
+        sub = commands.add_parser(job, help=text)
+        sub.add_argument("config", help=f"a preset ({', '.join(_presets())}) or a TOML config")
+        sub.add_argument("--out", help="output folder (default: the config's `out`, else jaxflav-results/NAME)")
+        sub.set_defaults(run={"fit": _fit, "sample": _sample}[job])
     bench = commands.add_parser("bench", help="throughput beside the baselines (scipy, flavio)")
     bench.add_argument("--quick", action="store_true")
     bench.add_argument("--only", nargs="*")

@@ -1,0 +1,174 @@
+"""Fit, scan and sampling configs (TOML), presets, and the χ² they define.
+
+A config names a model (`jaxflav.models`), its parameters with ranges and scales, a measurement
+table (`jaxflav.measurements`) and the settings of each job:
+
+    model = "wilson"
+    measurements = "rashed2026_table1"       # packaged name, or a path relative to this file
+    [parameters.C9_bsmumu]
+    range = [-3.0, 2.0]                      # scale = "log" needs 0 < low; prior = "uniform" | "normal"
+    [fit]      starts = 64, method = "lbfgs", seed = 0
+    [sample]   chains = 4, warmup = 500, samples = 1000, seed = 0
+    [scan]     design = "grid" | "sobol" | "random", points = [201, 201] (grid) or N, chunk = 4096, seed = 0
+
+Presets are configs shipped in `jaxflav/presets/` (`jaxflav fit c9-c10`). Every mistake — unknown
+keys or parameters, inverted ranges, non-positive log bounds, unknown observables, missing files —
+raises one ValueError that names it, before anything compiles.
+"""
+
+import importlib.resources
+import pathlib
+import tomllib
+from typing import NamedTuple
+
+from fits.space import Parameter, Space
+from jaxflav import measurements, models
+
+SECTIONS = {
+    "fit": {"starts": int, "method": str, "seed": int},
+    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int},
+    "scan": {"design": str, "points": (int, list), "chunk": int, "seed": int},
+}
+DEFAULTS = {
+    "fit": {"starts": 64, "method": "lbfgs", "seed": 0},
+    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0},
+    "scan": {"design": "sobol", "points": 100_000, "chunk": 4096, "seed": 0},
+}
+TOP = {"description", "model", "measurements", "parameters", "out", *SECTIONS}
+PARAMETER_KEYS = {"range", "scale", "prior", "mean", "sigma"}
+
+
+class Config(NamedTuple):
+    source: str  # preset name or file path
+    description: str
+    model: str
+    measurements: str
+    parameters: tuple  # of fits.space.Parameter
+    fit: dict
+    sample: dict
+    scan: dict
+    out: str | None
+    raw: dict  # the TOML as read, for result files
+
+
+def presets():
+    """Names of the packaged presets."""
+    folder = importlib.resources.files("jaxflav") / "presets"
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def _read(preset_or_path):
+    path = pathlib.Path(preset_or_path)
+    if path.suffix == ".toml" or path.exists():
+        if not path.is_file():
+            raise ValueError(f"config file {preset_or_path} not found")
+        text, base = path.read_text(), path.parent
+    elif preset_or_path in presets():
+        text, base = (importlib.resources.files("jaxflav") / "presets" / f"{preset_or_path}.toml").read_text(), None
+    else:
+        raise ValueError(f"{preset_or_path!r} is neither a config file nor a preset; presets: {', '.join(presets())}")
+    try:
+        return tomllib.loads(text), base
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{preset_or_path}: malformed TOML: {err}") from None
+
+
+def _parameter(name, spec, where):
+    if not isinstance(spec, dict):
+        raise ValueError(f"{where}: parameters.{name} must be a table with `range`")
+    unknown = sorted(set(spec) - PARAMETER_KEYS)
+    if unknown:
+        raise ValueError(f"{where}: parameters.{name}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(PARAMETER_KEYS))}")
+    rng = spec.get("range")
+    if not (isinstance(rng, list) and len(rng) == 2 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng)):
+        raise ValueError(f"{where}: parameters.{name}.range must be [low, high], got {rng!r}")
+    extra = {k: spec[k] for k in ("scale", "prior", "mean", "sigma") if k in spec}
+    try:
+        return Space([Parameter(name, float(rng[0]), float(rng[1]), **extra)]).parameters[0]
+    except (ValueError, TypeError) as err:
+        raise ValueError(f"{where}: {err}") from None
+
+
+def _section(doc, name, where):
+    spec = doc.get(name, {})
+    if not isinstance(spec, dict):
+        raise ValueError(f"{where}: [{name}] must be a table")
+    types = SECTIONS[name]
+    unknown = sorted(set(spec) - set(types))
+    if unknown:
+        raise ValueError(f"{where}: [{name}] unknown key(s) {', '.join(unknown)}; known: {', '.join(types)}")
+    for key, value in spec.items():
+        if not isinstance(value, types[key]) or isinstance(value, bool):
+            raise ValueError(f"{where}: {name}.{key} = {value!r} has the wrong type")
+        if isinstance(value, int) and value < (0 if key == "seed" else 1):
+            raise ValueError(f"{where}: {name}.{key} must be positive, got {value}")
+    return {**DEFAULTS[name], **spec}
+
+
+def load(preset_or_path) -> Config:
+    """Read and check a config (a preset name or a TOML path)."""
+    doc, base = _read(preset_or_path)
+    where = str(preset_or_path)
+    unknown = sorted(set(doc) - TOP)
+    if unknown:
+        raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(TOP))}")
+    for key in ("model", "measurements"):
+        if not isinstance(doc.get(key), str):
+            raise ValueError(f"{where}: `{key}` (a string) is required")
+    model = models.get(doc["model"])
+    params = doc.get("parameters")
+    if not isinstance(params, dict) or not params:
+        raise ValueError(f"{where}: [parameters] needs at least one parameter")
+    parameters = tuple(_parameter(n, s, where) for n, s in params.items())
+    try:
+        model.check([p.name for p in parameters])
+    except ValueError as err:
+        raise ValueError(f"{where}: model {model.name!r}: {err}") from None
+    table = doc["measurements"]
+    if base is not None and (base / table).is_file():
+        table = str(base / table)
+    measurements.load(table)  # fails early, naming the file, row and field
+    scan = _section(doc, "scan", where)
+    if scan["design"] not in ("grid", "sobol", "random"):
+        raise ValueError(f"{where}: scan.design must be grid, sobol or random, got {scan['design']!r}")
+    if isinstance(scan["points"], list) and (len(scan["points"]) != len(parameters) or not all(isinstance(n, int) and n >= 2 for n in scan["points"])):
+        raise ValueError(f"{where}: scan.points as a list needs one count ≥ 2 per parameter ({len(parameters)})")
+    fit = _section(doc, "fit", where)
+    if fit["method"] not in ("lbfgs", "adam"):
+        raise ValueError(f"{where}: fit.method must be lbfgs or adam, got {fit['method']!r}")
+    return Config(where, doc.get("description", ""), model.name, table, parameters, fit, _section(doc, "sample", where), scan, doc.get("out"), doc)
+
+
+class Problem(NamedTuple):
+    space: Space
+    chi2: object  # physical point (dim,) → χ²
+    table: object  # jaxflav.measurements.Table
+    predict: object  # the Predictions of the table's rows
+    wilson: object  # physical point → wc
+    chi2_sm: float | None
+
+
+def problem(config: Config) -> Problem:
+    """The χ² of a config: model → Wilson coefficients → Table predictions → χ² (jaxflav.likelihood)."""
+    from jaxflav import likelihood
+    from jaxflav.predictions import Predictions
+
+    space = Space(config.parameters)
+    table = measurements.load(config.measurements)
+    predict = Predictions(measurements.observables(table))
+    model = models.get(config.model)
+
+    def wilson(x):
+        return model.wilson(space.as_dict(x))
+
+    def chi2(x):
+        return likelihood.chi2(predict(wilson(x)), table)
+
+    chi2_sm = float(likelihood.chi2(predict(None), table)) if config.model == "wilson" else None
+    return Problem(space, chi2, table, predict, wilson, chi2_sm)
+
+
+def as_json(config: Config) -> dict:
+    """The config as JSON-ready data (for result files)."""
+    return {"source": config.source, **config.raw, "parameters": {p.name: p._asdict() for p in config.parameters}}
+
