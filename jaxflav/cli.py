@@ -3,9 +3,11 @@
     jaxflav kernel NAME ARG...   evaluate one kernel function (PV integral, Inami–Lim function)
     jaxflav predict [CONFIG.toml] [--wc NAME=VALUE ...] [--measurements NAME_OR_PATH]
                                  predictions, measurements and pulls of a measurement table
+    jaxflav fit PRESET|CONFIG.toml [--out DIR]      best fit → DIR/result.json
+    jaxflav sample PRESET|CONFIG.toml [--out DIR]   NUTS posterior → DIR/samples.npz, posterior.json
+    jaxflav scan PRESET|CONFIG.toml [--out DIR]     resumable scan → DIR/scan.npz, scan.json, chunks/
+    jaxflav plot DIR                                Δχ² regions and corner plots (the `plot` extra)
     jaxflav bench [--quick]      throughput beside the baselines (scipy, flavio)
-
-`scan`, `fit`, `sample` and `plot` arrive with the `fits` layer.
 """
 
 import argparse
@@ -198,6 +200,84 @@ def _sample(opts):
     return 0
 
 
+KEEP_ALL_UP_TO = 4_000_000  # larger scans keep the best 100 000 points and the 1-D/2-D profiles
+
+
+def _scan(opts):
+    import numpy as np
+
+    from fits import scan
+
+    cfg, out, problem = _setup(opts, "scan")
+    c = cfg.scan
+    n = int(np.prod(c["points"])) if isinstance(c["points"], list) else c["points"]
+    keep = "all" if n <= KEEP_ALL_UP_TO else scan.Best(100_000)
+    res = scan.scan(problem.chi2, problem.space, design=c["design"], points=c["points"], seed=c["seed"], chunk=c["chunk"], out=out / "chunks", keep=keep)
+    res.to_npz(out / "scan.npz")
+    values = np.asarray(res.values)
+    best = int(np.nanargmin(values))
+    result = {
+        **_result_header(cfg, problem, "scan"),
+        "points": n,
+        "best_fit": dict(zip(res.names, map(float, res.x[best]))),
+        "chi2_min": float(values[best]),
+        "finite": int(np.isfinite(values).sum()),
+    }
+    _write_json(out / "scan.json", result)
+    print(f"scanned {n} points: chi2_min = {values[best]:.3f} at " + ", ".join(f"{k} = {v:.4g}" for k, v in result["best_fit"].items()))
+    print(f"wrote {out / 'scan.npz'} and {out / 'scan.json'}")
+    return 0
+
+
+def _space_of(result):
+    from fits.space import Parameter, Space
+
+    return Space([Parameter(**p) for p in result["config"]["parameters"].values()])
+
+
+def _plot(opts):
+    import json
+    import pathlib
+
+    import numpy as np
+
+    try:
+        from fits import plots, regions
+    except ImportError as err:
+        raise SystemExit(f"jaxflav plot: {err}") from None
+    folder = pathlib.Path(opts.folder)
+    drawn = []
+    if (folder / "scan.json").is_file():
+        meta = json.loads((folder / "scan.json").read_text())
+        space = _space_of(meta)
+        data = np.load(folder / "scan.npz")
+        x, chi2 = data["x"], data["values"]
+        best = np.array([meta["best_fit"][n] for n in space.names])
+        if (folder / "result.json").is_file():  # a polished best fit, when `jaxflav fit` ran here too
+            fit = json.loads((folder / "result.json").read_text())
+            best = np.array([fit["best_fit"][n] for n in space.names])
+        names = list(space.names[:2])
+        profile = regions.profile_scan(x, chi2, space, names if len(names) == 2 else names[0])
+        if len(names) == 2:
+            plots.delta_chi2_regions(None, profile, best=best[:2], path=folder / "regions.png")
+            drawn.append("regions.png")
+        else:
+            plots.profile_1d(None, profile, best=best[0], path=folder / "profile.png")
+            drawn.append("profile.png")
+    if (folder / "samples.npz").is_file():
+        meta = json.loads((folder / "posterior.json").read_text())
+        space = _space_of(meta)
+        data = np.load(folder / "samples.npz")
+        samples = {n: data[f"samples/{n}"] for n in space.names}
+        log = [p.name for p in space.parameters if p.scale == "log"]
+        plots.corner(samples, truths=[meta["best_fit"][n] for n in space.names], log=log, path=folder / "corner.png")
+        drawn.append("corner.png")
+    if not drawn:
+        raise SystemExit(f"jaxflav plot: {folder} holds no scan (scan.json) or samples (samples.npz) to draw")
+    print("wrote " + ", ".join(str(folder / d) for d in drawn))
+    return 0
+
+
 def _bench(opts):
     from benchmarks.runner import main as bench_main
 
@@ -222,11 +302,19 @@ def main(argv=None):
     predict.add_argument("--wc", nargs="*", metavar="NAME=VALUE", help="WCxf shifts at 4.8 GeV, e.g. C9_bsmumu=-1 C10_bsmumu=0.5")
     predict.add_argument("--measurements", help="packaged table name or TOML path (default rashed2026_table1)")
     predict.set_defaults(run=_predict)
-    for job, text in (("fit", "best fit from many starts, with Hessian uncertainties"), ("sample", "NUTS posterior (numpyro), warm-started at the best fit")):
+    jobs = {
+        "fit": ("best fit from many starts, with Hessian uncertainties", _fit),
+        "sample": ("NUTS posterior (numpyro), warm-started at the best fit", _sample),
+        "scan": ("chunked, resumable scan of the χ² over the parameter ranges", _scan),
+    }
+    for job, (text, run) in jobs.items():
         sub = commands.add_parser(job, help=text)
         sub.add_argument("config", help=f"a preset ({', '.join(_presets())}) or a TOML config")
         sub.add_argument("--out", help="output folder (default: the config's `out`, else jaxflav-results/NAME)")
-        sub.set_defaults(run={"fit": _fit, "sample": _sample}[job])
+        sub.set_defaults(run=run)
+    plot = commands.add_parser("plot", help="Δχ² regions of a scan and the corner plot of samples in an output folder")
+    plot.add_argument("folder", help="an output folder of jaxflav scan / sample (and fit)")
+    plot.set_defaults(run=_plot)
     bench = commands.add_parser("bench", help="throughput beside the baselines (scipy, flavio)")
     bench.add_argument("--quick", action="store_true")
     bench.add_argument("--only", nargs="*")
