@@ -1,0 +1,100 @@
+"""`jaxflav fit / scan / sample / plot` on a config, and the config errors that name the culprit."""
+
+import importlib.resources
+import json
+
+import numpy as np
+import pytest
+
+from jaxflav import cli, config
+
+SMALL = """
+model = "wilson"
+measurements = "rashed2026_table1"
+[parameters.C9_bsmumu]
+range = [-3.0, 2.0]
+[parameters.C10_bsmumu]
+range = [-2.0, 3.0]
+[fit]
+starts = 8
+[scan]
+design = "grid"
+points = [21, 21]
+chunk = 256
+[sample]
+chains = 2
+warmup = 150
+samples = 200
+"""
+
+
+def test_fit_scan_and_plot_write_their_results(tmp_path, capsys):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL)
+    out = tmp_path / "out"
+    assert cli.main(["fit", str(path), "--out", str(out)]) == 0
+    result = json.loads((out / "result.json").read_text())
+    for key in ("best_fit", "chi2_min", "chi2_sm", "n_obs", "config", "versions", "uncertainties"):
+        assert key in result
+    assert set(result["best_fit"]) == {"C9_bsmumu", "C10_bsmumu"} and result["n_obs"] == 27
+    assert result["chi2_min"] < result["chi2_sm"] and abs(result["chi2_sm"] - 92.31) < 0.05
+    assert result["versions"]["jax"] and result["config"]["model"] == "wilson"
+
+    assert cli.main(["scan", str(path), "--out", str(out)]) == 0
+    scan = np.load(out / "scan.npz")
+    assert scan["x"].shape == (441, 2) and np.all(np.isfinite(scan["values"]))
+    assert np.min(scan["values"]) >= result["chi2_min"] - 1e-6  # the polished fit is below every grid point
+
+    pytest.importorskip("matplotlib")
+    assert cli.main(["plot", str(out)]) == 0
+    assert (out / "regions.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_sample_writes_posterior(tmp_path):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL)
+    assert cli.main(["sample", str(path), "--out", str(tmp_path)]) == 0
+    posterior = json.loads((tmp_path / "posterior.json").read_text())
+    assert "posterior" in posterior and (tmp_path / "samples.npz").is_file()
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda s: s.replace("[parameters.C9_bsmumu]", "[parameters.C9_bsmumumu]"), "C9_bsmumumu"),
+        (lambda s: s.replace("range = [-3.0, 2.0]", "range = [2.0, -3.0]"), "C9_bsmumu.*inverted"),
+        (lambda s: s.replace("range = [-3.0, 2.0]", 'range = [0.0, 2.0]\nscale = "log"'), "C9_bsmumu.*log scale"),
+        (lambda s: s.replace("range = [-3.0, 2.0]", "range = [-3.0]"), "range must be"),
+        (lambda s: s.replace('model = "wilson"', 'model = "wilsn"'), "unknown model 'wilsn'"),
+        (lambda s: s.replace('"rashed2026_table1"', '"no_such_table.toml"'), "no_such_table"),
+        (lambda s: s + "\n[fits]\nstarts = 3\n", "unknown key.*fits"),
+        (lambda s: s.replace("starts = 8", "starts = 0"), "fit.starts must be positive"),
+        (lambda s: s.replace('design = "grid"', 'design = "lattice"'), "scan.design"),
+        (lambda s: s.replace("points = [21, 21]", "points = [21]"), "one count"),
+        (lambda s: s.replace("[fit]", "[fit\n"), "malformed TOML"),
+    ],
+)
+def test_config_errors_name_the_culprit(tmp_path, edit, match):
+    path = tmp_path / "bad.toml"
+    path.write_text(edit(SMALL))
+    with pytest.raises(ValueError, match=match):
+        config.load(path)
+    with pytest.raises(SystemExit, match=match):
+        cli.main(["fit", str(path), "--out", str(tmp_path / "out")])
+
+
+def test_unknown_observable_in_a_measurement_file_is_named(tmp_path):
+    table = (importlib.resources.files("jaxflav") / "data/rashed2026_table1.toml").read_text()
+    (tmp_path / "t.toml").write_text(table.replace("<BR>(B->Xsee)", "<BR>(B->Xsff)", 1))
+    (tmp_path / "c.toml").write_text(SMALL.replace('"rashed2026_table1"', '"t.toml"'))
+    with pytest.raises(ValueError, match="B->Xsff"):
+        config.load(tmp_path / "c.toml")
+
+
+def test_presets_load():
+    assert "c9-c10" in config.presets()
+    cfg = config.load("c9-c10")
+    assert [p.name for p in cfg.parameters] == ["C9_bsmumu", "C10_bsmumu"]
+    with pytest.raises(ValueError, match="neither a config file nor a preset"):
+        config.load("c9-c11")
