@@ -73,8 +73,14 @@ def report(results):
     print(f"\ndevice: {jax.devices()[0].device_kind} ({jax.default_backend()}), jax {jax.__version__}")
 
 
+MODULES = ("kernels_bench", "bsll_bench", "fits_bench", "fits_bench_hmc", "fits_bench_scan")
+"""Benchmark modules, each with a BENCHMARKS dict name → bench(rng, scale) → Result."""
+
+
 def main(argv=None):
-    from benchmarks import bsll_bench, kernels_bench
+    import importlib
+
+    suites = [importlib.import_module(f"benchmarks.{m}") for m in MODULES]
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="batches 10x smaller (a smoke run)")
@@ -83,7 +89,7 @@ def main(argv=None):
     scale = 0.1 if opts.quick else 1.0
     rng = np.random.default_rng(0)
     results = []
-    for name, bench in {**kernels_bench.BENCHMARKS, **bsll_bench.BENCHMARKS}.items():
+    for name, bench in {k: v for suite in suites for k, v in suite.BENCHMARKS.items()}.items():
         if opts.only and name not in opts.only:
             continue
         print(f"running {name} …", file=sys.stderr, flush=True)

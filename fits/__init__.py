@@ -1,2 +1,14 @@
-"""fits: physics-free inference (parameter spaces, best fits, HMC, scans, regions) for any pure JAX
-log-likelihood. This package never imports `jaxflav`."""
+"""fits: physics-free inference for any pure JAX χ² (log-likelihood −χ²/2). Never imports `jaxflav`.
+
+- `space`: named parameters with bounds, linear/log scales and priors; bijections to unconstrained space.
+- `bestfit`: many optax starts at once (L-BFGS, Adam), Newton polish, Hessian uncertainties.
+- `hmc`: numpyro NUTS with several chains; R-hat, ESS, divergences.
+- `scan`: grid/random/Sobol designs in chunks, sharded over devices, atomic and resumable on disk.
+- `regions`: Δχ² levels, profile likelihoods (from χ² or scans), contours and intervals.
+- `plots`: Δχ² regions, profiles and corner plots (matplotlib, the `plot` extra).
+"""
+
+from fits.bestfit import BestFit, best_fit
+from fits.space import Parameter, Space
+
+__all__ = ["BestFit", "Parameter", "Space", "best_fit"]
