@@ -79,8 +79,9 @@ MODULES = ("kernels_bench", "bsll_bench", "fits_bench", "fits_bench_hmc", "fits_
 
 def main(argv=None):
     import importlib
+    import importlib.util
 
-    suites = [importlib.import_module(f"benchmarks.{m}") for m in MODULES]
+    suites = [importlib.import_module(f"benchmarks.{m}") for m in MODULES if importlib.util.find_spec(f"benchmarks.{m}")]
 
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="batches 10x smaller (a smoke run)")
