@@ -22,6 +22,8 @@ Built term by term as flavio 2.7.1 builds them for B → K*ℓℓ and B → Kℓ
 
 Mass inputs as in flavio: pole m_b and m_c in h, Y, δC₉; the "m_c BVgamma" = 1.5 GeV charm mass in
 δC₇; MS-bar m_s(μ_b)/m_b(μ_b) for C₇′; α_s(μ_b). Units: GeV, q² in GeV².
+The pieces (`h`, `y_loops`, `f_grid`, `f87`, `f89`, `seidel_a/b/c`, `delta_c7`, `delta_c9`) take the
+scale, masses and α_s as arguments: `jaxflav.observables.b_to_xsll` uses them at μ = 5 GeV.
 
 Domain: 0 < q² ≤ 34.5 GeV² (the F grid ends at q²/m_b² = 1.5, where flavio would extrapolate);
 values and gradients are finite for 4 m_e² ≤ q² ≤ 23 GeV², across the cc̄ and bb̄ thresholds.
@@ -46,7 +48,12 @@ from jaxflav.inputs import DEFAULT, Inputs, ckm
 from kernels.dilog import clausen2, li2_real
 from kernels.safe_math import div_safe, xlogx
 
-__all__ = ["SMCoefficients", "sm_coefficients", "h", "c7_eff", "c9_eff"]
+__all__ = [
+    "SMCoefficients", "sm_coefficients", "c7_eff", "c9_eff",
+    # the pieces, for other observables that combine them at their own scale and masses
+    "h", "h_massless", "y_loops", "f_grid", "f87", "f89", "seidel_a", "seidel_b", "seidel_c",
+    "delta_c7", "delta_c9",
+]
 
 _PI = math.pi
 _ZETA3 = 1.2020569031595942853997  # ζ(3)
@@ -103,7 +110,9 @@ def _cell(grid, x):
     points outside extrapolate linearly), as scipy's RegularGridInterpolator finds them."""
     i = jnp.searchsorted(grid, x, side="left", method="compare_all") - 1
     i = jnp.clip(i, 0, grid.shape[0] - 2)
-    return i, (x - grid[i]) / (grid[i + 1] - grid[i])
+    # jnp.take: i is in range already; mode="clip" skips the index normalisation of grid[i]
+    lo, hi = jnp.take(grid, i, mode="clip"), jnp.take(grid, i + 1, mode="clip")
+    return i, (x - lo) / (hi - lo)
 
 
 def sm_coefficients(inputs: Inputs = DEFAULT) -> SMCoefficients:
@@ -136,6 +145,17 @@ _H_SERIES = np.array(
 )
 
 
+def h_massless(q2, mu):
+    """h(q², 0, μ) = 8/27 − 4/9 ln(q²/μ²) + 4iπ/9: the massless-quark loop (hep-ph/0106067 Eq. 11).
+
+    q² > 0 in GeV² (q² ≤ 0 is fed a harmless 1 GeV², the value there is not meaningful), μ > 0 in
+    GeV; broadcasts; complex. `h(q2, 0.0, mu)` returns exactly this.
+    """
+    q2, mu = jnp.asarray(q2, dtype=float), jnp.asarray(mu, dtype=float)
+    q2_safe = jnp.where(q2 > 0, q2, 1.0)
+    return 8 / 27 + 4j * _PI / 9 - 4 / 9 * (jnp.log(q2_safe) - jnp.log(mu * mu))
+
+
 def h(q2, m_q, mu):
     """Quark-loop function h(q², m_q, μ) of hep-ph/0106067 (Beneke, Feldmann, Seidel) Eq. 11.
 
@@ -150,22 +170,24 @@ def h(q2, m_q, mu):
     −4/9 Σ_k c_k y^k, y = q²/(4m_q² − q²), so the small-q² limit is exact. At the threshold the
     value is continuous and its q²-derivative diverges as 1/√|z − 1|; at exactly z = 1 the
     gradient is returned finite (the √ is taken with a zero gradient at 0).
+    A Python-number m_q = 0 returns `h_massless` alone (a smaller graph, the same values).
     """
+    if isinstance(m_q, (int, float)) and m_q == 0:
+        return h_massless(q2, mu)
     q2, m_q, mu = (jnp.asarray(a, dtype=float) for a in (q2, m_q, mu))
     m2 = m_q * m_q
     massless = m2 == 0
     log_mu2 = jnp.log(mu * mu)
-
-    # massless quark
-    s_pos = q2 > 0
-    q2_safe = jnp.where(s_pos, q2, 1.0)
-    h0 = 8 / 27 + 4j * _PI / 9 - 4 / 9 * (jnp.log(q2_safe) - log_mu2)
+    h0 = h_massless(q2, mu)
 
     # massive quark: f(z) = 4z/9 − 4/9 (2 + z) √|z − 1| A(z), then h = −4/9 ln(m²/μ²) + 8/27 + f
     m2s = jnp.where(massless, 1.0, m2)
     far = q2 * 11 < 4 * m2s  # z > 11, includes q² = 0
     y = jnp.where(far, q2, 0.0) / (4 * m2s - jnp.where(far, q2, 0.0))
-    f_far = 4 / 9 * (1 - jnp.polyval(jnp.asarray(_H_SERIES[::-1]), y))
+    series = jnp.zeros_like(y)
+    for c_k in _H_SERIES[::-1].tolist():  # Horner, unrolled (jnp.polyval would be a scan loop)
+        series = series * y + c_k
+    f_far = 4 / 9 * (1 - series)
 
     near = ~far & ~massless
     z = 4 * m2s / jnp.where(near, q2, 4 * m2s / 5.0)  # safe z = 5 where not taken
@@ -188,31 +210,56 @@ def h(q2, m_q, mu):
 # ---------------------------------------------------------------------------------------------
 
 _GRID_AXES = tuple(jnp.asarray(_FGRID[k]) for k in ("muh", "z", "sh"))
-_GRID_VALUES = {k: jnp.asarray(_FGRID[k]) for k in ("F17", "shF19", "F27", "shF29")}
+_F_NAMES = ("F17", "F27", "F19", "F29")
+# the four tables side by side, flattened over (μ̂, z, ŝ): one gather fetches a cell's 8 corners of all
+_GRID_VALUES = jnp.asarray(
+    np.stack([_FGRID[k] for k in ("F17", "F27", "shF19", "shF29")], axis=-1).reshape(-1, len(_F_NAMES)))
+_GRID_STRIDES = (_FGRID["z"].size * _FGRID["sh"].size, _FGRID["sh"].size, 1)
+_CORNERS = np.array([di * _GRID_STRIDES[0] + dj * _GRID_STRIDES[1] + dk
+                     for di in (0, 1) for dj in (0, 1) for dk in (0, 1)])
 
 
-def _trilinear(values, muh, z, sh):
-    """Trilinear interpolation of `values` on flavio's (μ̂, z, ŝ) grid; linear extrapolation."""
+def _trilinear(muh, z, sh):
+    """(F₁^(7), F₂^(7), ŝF₁^(9), ŝF₂^(9)) trilinearly interpolated on flavio's (μ̂, z, ŝ) grid (linear
+    extrapolation outside), stacked on a last axis of length 4."""
     (i, ti), (j, tj), (k, tk) = (_cell(g, x) for g, x in zip(_GRID_AXES, (muh, z, sh)))
-    out = 0.0
-    for di, wi in ((0, 1 - ti), (1, ti)):
-        for dj, wj in ((0, 1 - tj), (1, tj)):
-            for dk, wk in ((0, 1 - tk), (1, tk)):
-                out = out + (wi * wj * wk) * values[i + di, j + dj, k + dk]
+    base = i * _GRID_STRIDES[0] + j * _GRID_STRIDES[1] + k
+    corners = jnp.take(_GRID_VALUES, base[..., None] + _CORNERS, axis=0, mode="clip")  # (..., 8, 4)
+    out, c = 0.0, 0
+    for wi in (1 - ti, ti):
+        for wj in (1 - tj, tj):
+            for wk in (1 - tk, tk):
+                out = out + (wi * wj * wk)[..., None] * corners[..., c, :]
+                c += 1
     return out
 
 
-def _f_grid(name, muh, z, sh):
-    """F_1^(7), F_2^(7) (name "F17", "F27") or F_1^(9), F_2^(9) ("F19", "F29", stored as ŝ·F and
-    divided by ŝ here, 0 at ŝ = 0 as in flavio) of arXiv:0810.4077 at μ̂ = μ/m_b, z = m_c²/m_b²,
-    ŝ = q²/m_b²."""
-    if name in ("F17", "F27"):
-        return _trilinear(_GRID_VALUES[name], muh, z, sh)
-    return div_safe(_trilinear(_GRID_VALUES["sh" + name], muh, z, sh), sh)
+def _f_grids(names, muh, z, sh):
+    """`f_grid` for several names at the same (μ̂, z, ŝ), from one interpolation; a list."""
+    values = _trilinear(muh, z, sh)
+    out = []
+    for name in names:
+        f = values[..., _F_NAMES.index(name)]
+        out.append(f if name in ("F17", "F27") else div_safe(f, sh))
+    return out
 
 
-def _f87(l_mu, sh):
-    """F_8^(7)(ŝ) of hep-ph/0312063 Eq. 40 (Asatrian et al.); l_mu = ln(μ/m_b), ŝ = q²/m_b²."""
+def f_grid(name, muh, z, sh):
+    """Two-loop O₁,₂ matrix elements of arXiv:0810.4077 (Greub, Pilipovic, Schüpbach), from their
+    grid as flavio interpolates it (trilinear in μ̂, z, ŝ; linear extrapolation outside).
+
+    name: "F17", "F27" (F₁^(7), F₂^(7)) or "F19", "F29" (F₁^(9), F₂^(9): stored as ŝ·F and divided
+    by ŝ here, 0 at ŝ = 0 as in flavio). μ̂ = μ/m_b ∈ [0.5, 1.5], z = m_c²/m_b² ∈ [0.05, 0.15],
+    ŝ = q²/m_b² ∈ [0, 1.5] (the grid's box; m_b the pole mass); complex, broadcasts.
+    """
+    if name not in _F_NAMES:
+        raise ValueError(f"name must be one of {', '.join(_F_NAMES)}, got {name!r}")
+    return _f_grids((name,), muh, z, sh)[0]
+
+
+def f87(l_mu, sh):
+    """F_8^(7)(ŝ) of hep-ph/0312063 Eq. 40 (Asatrian et al.), expanded to ŝ³: the O₈ matrix element
+    in δC₇. l_mu = ln(μ/m_b), ŝ = q²/m_b² ≥ 0 (finite at ŝ = 0); complex."""
     pi2 = _PI**2
     return (
         -32 / 9 * l_mu + 8 / 27 * pi2 - 44 / 9 - 8j / 9 * _PI
@@ -223,8 +270,9 @@ def _f87(l_mu, sh):
     )
 
 
-def _f89(sh):
-    """F_8^(9)(ŝ) of hep-ph/0312063 Eq. 39; ŝ = q²/m_b² > 0 (it has a ln ŝ)."""
+def f89(sh):
+    """F_8^(9)(ŝ) of hep-ph/0312063 Eq. 39, expanded to ŝ³: the O₈ matrix element in δC₉.
+    ŝ = q²/m_b² > 0 (it has a ln ŝ); real."""
     pi2 = _PI**2
     log_sh = jnp.log(jnp.where(sh > 0, sh, 1.0))
     return (
@@ -254,9 +302,11 @@ def _seidel_kinematics(q2, mb):
     return sh, pos, shs, w, acot
 
 
-def _seidel_a(q2, mb, mu):
-    """A(q²) of hep-ph/0403185 Eq. 29 (u-quark loop in the O₇ matrix element); its q² → 0 limit
-    (833 + 120iπ − 312 ln(m_b²/μ²))/729 at q² = 0."""
+def seidel_a(q2, mb, mu):
+    """A(q²) of hep-ph/0403185 Eq. 29 (Seidel; u-quark loop in the O₇ matrix element).
+
+    q² ≥ 0 in GeV², m_b (pole) and μ in GeV; ŝ = min(q²/m_b², 0.999) as in flavio. At q² = 0 its
+    limit (833 + 120iπ − 312 ln(m_b²/μ²))/729. Complex; broadcasts."""
     sh, pos, s, w, acot = _seidel_kinematics(q2, mb)
     lmb = jnp.log(mb**2 / mu**2)
     ls = jnp.log(s)
@@ -276,8 +326,11 @@ def _seidel_a(q2, mb, mu):
     return jnp.where(pos, a, a0)
 
 
-def _seidel_b(q2, mb, mu):
-    """B(q²) of hep-ph/0403185 Eq. 30 (u-quark loop in the O₉ matrix element); q² > 0.
+def seidel_b(q2, mb, mu):
+    """B(q²) of hep-ph/0403185 Eq. 30 (Seidel; u-quark loop in the O₉ matrix element).
+
+    q² > 0 in GeV² (0 is returned at q² = 0), m_b (pole) and μ in GeV; ŝ = min(q²/m_b², 0.999)
+    as in flavio. Complex; broadcasts.
 
     Eq. 30's complex logarithms and dilogarithm are taken in closed form on the real quantities
     r = √(z − 1) (z = 4/ŝ), a = acot r and θ = π/2 − a = arctan r: with x₁,₂ = ½ ± i r/2 and
@@ -321,8 +374,9 @@ def _seidel_b(q2, mb, mu):
     return jnp.where(pos, b, 0.0)
 
 
-def _seidel_c(q2, mu):
-    """C(q²) of hep-ph/0403185 Eq. 31; q² > 0 (not clipped: it has no singularity at ŝ = 1)."""
+def seidel_c(q2, mu):
+    """C(q²) of hep-ph/0403185 Eq. 31 (Seidel); q² > 0 in GeV², μ in GeV (q² not clipped: no
+    singularity at ŝ = 1). Complex; broadcasts."""
     q2s = jnp.where(q2 > 0, q2, 1.0)
     return -16 / 81 * jnp.log(q2s / mu**2) + 428 / 243 - 64 / 27 * _ZETA3 + 16j / 81 * _PI
 
@@ -349,43 +403,73 @@ def _prepare(q2, inputs):
     return jnp.asarray(q2, dtype=float), sm_coefficients(inputs)
 
 
+def delta_c7(q2, c1, c2, c8eff, xi_ratio, *, m_b, m_c, mu, alpha_s):
+    """δC₇(q²) = −α_s/4π [C₈^eff F₈^(7) + C₁F₁^(7) + C₂F₂^(7) − (ξ_u/ξ_t)(C₁(F₁^(7) − A) + C₂(F₂^(7) + 6A))]:
+    the two-loop matrix elements of O₁, O₂, O₈ in C₇^eff(q²) (flavio's `delta_C7`; arXiv:0811.1214
+    Eqs. 12–13 with the u-quark parts of hep-ph/0403185, sign of 0811.1214 footnote 5).
+
+    q² in GeV²; C₁, C₂, C₈^eff at μ; xi_ratio = ξ_u/ξ_t; m_b the pole mass, m_c the charm mass of
+    z = m_c²/m_b² in the F grid (flavio: "m_c BVgamma"), μ the scale (GeV), alpha_s = α_s(μ).
+    """
+    muh, sh, z = mu / m_b, q2 / m_b**2, m_c**2 / m_b**2
+    f1, f2 = _f_grids(("F17", "F27"), muh, z, sh)
+    common = c1 * f1 + c2 * f2
+    top = c8eff * f87(jnp.log(mu / m_b), sh) + common
+    a = seidel_a(q2, m_b, mu)
+    up = common + c1 * (-a) + c2 * (6 * a)
+    return -alpha_s / (4 * _PI) * (top - xi_ratio * up)
+
+
+def delta_c9(q2, c1, c2, c8eff, xi_ratio, *, m_b, m_c, mu, alpha_s):
+    """δC₉(q²) = −α_s/4π [C₈^eff F₈^(9) + C₁F₁^(9) + C₂F₂^(9)
+    − (ξ_u/ξ_t)(C₁(F₁^(9) − B − 4C) + C₂(F₂^(9) + 6B − 3C))] (flavio's `delta_C9`; as `delta_c7`).
+
+    q² > 0 in GeV²; arguments as in `delta_c7`, with m_c the charm pole mass (flavio).
+    """
+    muh, sh, z = mu / m_b, q2 / m_b**2, m_c**2 / m_b**2
+    f1, f2 = _f_grids(("F19", "F29"), muh, z, sh)
+    common = c1 * f1 + c2 * f2
+    top = c8eff * f89(sh) + common
+    b, cc = seidel_b(q2, m_b, mu), seidel_c(q2, mu)
+    up = common + c1 * (-(b + 4 * cc)) + c2 * (6 * b - 3 * cc)
+    return -alpha_s / (4 * _PI) * (top - xi_ratio * up)
+
+
 def _delta_c7(q2, c, inputs, ratio):
-    """δC₇(q²) of flavio's `delta_C7` (see the module docstring); pole m_b, m_c = m_c_dipole."""
-    mb, mu = inputs.m_b_pole, inputs.mu_b
-    muh, sh, z = mu / mb, q2 / mb**2, inputs.m_c_dipole**2 / mb**2
-    common = c.C1 * _f_grid("F17", muh, z, sh) + c.C2 * _f_grid("F27", muh, z, sh)
-    top = c.C8eff * _f87(jnp.log(mu / mb), sh) + common
-    a = _seidel_a(q2, mb, mu)
-    up = common + c.C1 * (-a) + c.C2 * (6 * a)
-    return -inputs.alpha_s / (4 * _PI) * (top - ratio * up)
+    """`delta_c7` with flavio's B→K(*)ℓℓ choices: pole m_b, m_c = m_c_dipole, μ = μ_b."""
+    return delta_c7(q2, c.C1, c.C2, c.C8eff, ratio, m_b=inputs.m_b_pole, m_c=inputs.m_c_dipole,
+                    mu=inputs.mu_b, alpha_s=inputs.alpha_s)
 
 
 def _delta_c9(q2, c, inputs, ratio):
-    """δC₉(q²) of flavio's `delta_C9` (see the module docstring); pole m_b and m_c."""
-    mb, mu = inputs.m_b_pole, inputs.mu_b
-    muh, sh, z = mu / mb, q2 / mb**2, inputs.m_c_pole**2 / mb**2
-    common = c.C1 * _f_grid("F19", muh, z, sh) + c.C2 * _f_grid("F29", muh, z, sh)
-    top = c.C8eff * _f89(sh) + common
-    b, cc = _seidel_b(q2, mb, mu), _seidel_c(q2, mu)
-    up = common + c.C1 * (-(b + 4 * cc)) + c.C2 * (6 * b - 3 * cc)
-    return -inputs.alpha_s / (4 * _PI) * (top - ratio * up)
+    """`delta_c9` with flavio's B→K(*)ℓℓ choices: pole m_b and m_c, μ = μ_b."""
+    return delta_c9(q2, c.C1, c.C2, c.C8eff, ratio, m_b=inputs.m_b_pole, m_c=inputs.m_c_pole,
+                    mu=inputs.mu_b, alpha_s=inputs.alpha_s)
 
 
-def _y(q2, c, inputs):
-    """Y(q²) of arXiv:0811.1214 Eq. 10: one-loop matrix elements of O₁–O₆ (pole m_c, m_b)."""
-    mu = inputs.mu_b
-    f_c = 4 / 3 * c.C1 + c.C2 + 6 * c.C3 + 60 * c.C5
-    f_b = 7 * c.C3 + 4 / 3 * c.C4 + 76 * c.C5 + 64 / 3 * c.C6
-    f_u = c.C3 + 4 / 3 * c.C4 + 16 * c.C5 + 64 / 3 * c.C6
-    f_4 = 4 / 3 * c.C3 + 64 / 9 * c.C5 + 64 / 27 * c.C6
-    return (h(q2, inputs.m_c_pole, mu) * f_c - 0.5 * h(q2, inputs.m_b_pole, mu) * f_b
-            - 0.5 * h(q2, 0.0, mu) * f_u + f_4)
+def y_loops(q2, c, m_c, m_b, mu):
+    """(Y(q²), Y_u(q²)): the one-loop matrix elements of O₁–O₆ in C₉^eff(q²).
+
+    Y: arXiv:0811.1214 Eq. 10 (Altmannshofer et al.),
+        Y = h(q², m_c)(4/3 C₁ + C₂ + 6C₃ + 60C₅) − ½ h(q², m_b)(7C₃ + 4/3 C₄ + 76C₅ + 64/3 C₆)
+            − ½ h(q², 0)(C₃ + 4/3 C₄ + 16C₅ + 64/3 C₆) + 4/3 C₃ + 64/9 C₅ + 64/27 C₆;
+    Y_u: the ξ_u part (multiplied by ξ_u/ξ_t in C₉^eff), hep-ph/0412400 Eq. 43 (Beneke, Feldmann,
+        Seidel), (4/3 C₁ + C₂)(h(q², m_c) − h(q², 0)).
+    q² > 0 in GeV²; c = (C₁, …, C₆) at μ; m_c, m_b (flavio: pole masses) and μ in GeV. Complex.
+    """
+    c1, c2, c3, c4, c5, c6 = c
+    f_c = 4 / 3 * c1 + c2 + 6 * c3 + 60 * c5
+    f_b = 7 * c3 + 4 / 3 * c4 + 76 * c5 + 64 / 3 * c6
+    f_u = c3 + 4 / 3 * c4 + 16 * c5 + 64 / 3 * c6
+    f_4 = 4 / 3 * c3 + 64 / 9 * c5 + 64 / 27 * c6
+    h_c, h_0 = h(q2, m_c, mu), h_massless(q2, mu)
+    y = h_c * f_c - 0.5 * h(q2, m_b, mu) * f_b - 0.5 * h_0 * f_u + f_4
+    return y, (4 / 3 * c1 + c2) * (h_c - h_0)
 
 
-def _y_u(q2, c, inputs):
-    """Y_u(q²) of hep-ph/0412400 Eq. 43: the ξ_u part, (4/3 C₁ + C₂)(h(q², m_c) − h(q², 0))."""
-    mu = inputs.mu_b
-    return (4 / 3 * c.C1 + c.C2) * (h(q2, inputs.m_c_pole, mu) - h(q2, 0.0, mu))
+def _y_loops(q2, c, inputs):
+    """`y_loops` with flavio's B→K(*)ℓℓ choices: pole m_c, m_b, μ = μ_b."""
+    return y_loops(q2, c[:6], inputs.m_c_pole, inputs.m_b_pole, inputs.mu_b)
 
 
 def c7_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False):
@@ -406,4 +490,5 @@ def c9_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False):
     """
     q2, c = _prepare(q2, inputs)
     ratio = _xi_ratio(inputs, cp_conjugate)
-    return c.C9 + _y(q2, c, inputs) + ratio * _y_u(q2, c, inputs) + _delta_c9(q2, c, inputs, ratio)
+    y, y_u = _y_loops(q2, c, inputs)
+    return c.C9 + y + ratio * y_u + _delta_c9(q2, c, inputs, ratio)
