@@ -9,6 +9,8 @@
 """
 
 from fits.bestfit import BestFit, best_fit
+from fits.hmc import Posterior, sample
+from fits.scan import ScanResult, scan
 from fits.space import Parameter, Space
 
-__all__ = ["BestFit", "Parameter", "Space", "best_fit"]
+__all__ = ["BestFit", "Parameter", "Posterior", "ScanResult", "Space", "best_fit", "sample", "scan"]

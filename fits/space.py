@@ -74,7 +74,7 @@ class Space:
         self.low = np.array([p.low for p in self.parameters])
         self.high = np.array([p.high for p in self.parameters])
         self._log = np.array([p.scale == "log" for p in self.parameters])
-        self._bounded = np.isfinite(self.low)
+        self.bounded = self._bounded = np.isfinite(self.low)  # per parameter: both bounds finite
         self._lo = np.where(self._log, np.log(np.where(self._log, self.low, 1.0)), np.where(self._bounded, self.low, 0.0))
         self._hi = np.where(self._log, np.log(np.where(self._log, self.high, 1.0)), np.where(self._bounded, self.high, 1.0))
 

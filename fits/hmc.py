@@ -1,0 +1,339 @@
+"""Posterior sampling with numpyro's No-U-Turn sampler (Hoffman & Gelman, JMLR 15 (2014) 1593)
+for any pure JAX χ².
+
+The sampler runs in the unconstrained space of `fits.space.Space`, on the potential
+
+    U(u) = χ²(x(u))/2 − ln π(x(u)) − ln|∂x/∂u|,
+
+the negative log posterior density in u (likelihood e^{−χ²/2}, prior π). Samples come back in
+physical units with the split-R̂ (Gelman et al., Bayesian Data Analysis 3rd ed., eq. 11.4) and the
+effective sample size (ibid. eq. 11.8) of each parameter, as computed by `numpyro.diagnostics`.
+
+    post = sample(chi2, space, chains=4, warmup=1000, samples=1000, key=jax.random.PRNGKey(0))
+    print(post.summary())
+
+This module is physics-free: it never imports `jaxflav`.
+"""
+
+import math
+import numbers
+import operator
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from numpyro.diagnostics import effective_sample_size, split_gelman_rubin
+from numpyro.infer import MCMC, NUTS
+
+from fits.space import Space
+
+CHAIN_METHODS = ("vectorized", "sequential", "parallel")
+QUANTILES = (2.5, 16.0, 50.0, 84.0, 97.5)  # percent: the 2σ and 1σ intervals and the median
+
+# Warm starts are spread by this much in the unconstrained coordinate: logit units for a bounded
+# parameter (1e-3 moves a central point by 2.5e-4 of its range), prior sigmas for an unbounded one
+# (those always carry a normal prior). It only has to make the chains' starts distinct; the
+# momentum draws decorrelate them from the first step.
+INIT_JITTER = 1e-3
+# A start on a bound (u = ±inf) is pulled in to |u| = 12: 6e-6 of the range from the bound.
+U_MAX = 12.0
+# Prior draws tried per chain to find starts where χ² and its gradient are finite.
+INIT_TRIES = 20
+
+
+class Posterior(NamedTuple):
+    """NUTS draws and their diagnostics.
+
+    `samples`: name → array (chains, draws) in physical units; `chi2`: (chains, draws), the χ² of
+    every draw; `r_hat`, `ess`: name → split-R̂ and effective sample size (all chains together);
+    `divergences`: divergent transitions after warmup (all chains); `accept_rate`: mean
+    acceptance statistic after warmup; `num_steps`: (chains, draws) leapfrog steps per draw;
+    `warmup_steps`: leapfrog steps spent in warmup (all chains), or None when not counted
+    (`sample(count_warmup=False)`). Every leapfrog step is one evaluation of χ² with its gradient.
+    """
+
+    names: tuple
+    samples: dict
+    chi2: np.ndarray
+    r_hat: dict
+    ess: dict
+    divergences: int
+    accept_rate: float
+    num_steps: np.ndarray
+    warmup_steps: int
+
+    @property
+    def chains(self):
+        return self.chi2.shape[0]
+
+    @property
+    def draws(self):
+        return self.chi2.shape[1]
+
+    @property
+    def n_evals(self):
+        """χ² + gradient evaluations: of the whole run when the warmup was counted, else after it."""
+        return int(self.num_steps.sum()) + (self.warmup_steps or 0)
+
+    def array(self):
+        """Draws as one array (chains, draws, dim), parameters in `names` order."""
+        return np.stack([self.samples[n] for n in self.names], axis=-1)
+
+    def flat(self):
+        """Draws of all chains together, (chains·draws, dim)."""
+        return self.array().reshape(-1, len(self.names))
+
+    def mean(self):
+        return self.flat().mean(axis=0)
+
+    def cov(self):
+        return np.atleast_2d(np.cov(self.flat(), rowvar=False))
+
+    def mcse(self):
+        """Monte Carlo standard error of each posterior mean, σ/√ESS, name → float."""
+        return {n: float(np.std(self.samples[n]) / math.sqrt(self.ess[n])) for n in self.names}
+
+    def summary(self):
+        """A plain-text table: mean, standard deviation, MCSE, 16/50/84 % quantiles, R̂, ESS."""
+        mcse = self.mcse()
+        width = max(9, *(len(n) for n in self.names))
+        lines = [
+            f"{'':{width}s} {'mean':>11s} {'std':>10s} {'mcse':>10s} {'16%':>11s} {'50%':>11s} {'84%':>11s} "
+            f"{'r_hat':>7s} {'ess':>8s}"
+        ]
+        for n in self.names:
+            x = self.samples[n]
+            q16, q50, q84 = np.percentile(x, (16.0, 50.0, 84.0))
+            lines.append(
+                f"{n:{width}s} {x.mean():11.4g} {x.std():10.4g} {mcse[n]:10.2g} {q16:11.4g} {q50:11.4g} "
+                f"{q84:11.4g} {self.r_hat[n]:7.4f} {self.ess[n]:8.0f}"
+            )
+        lines.append(
+            f"{self.chains} chains × {self.draws} draws; {self.divergences} divergent; "
+            f"acceptance {self.accept_rate:.3f}; χ²_min {np.min(self.chi2):.6g}; {self.n_evals} gradient evaluations"
+            + ("" if self.warmup_steps is not None else " after warmup")
+        )
+        return "\n".join(lines)
+
+    def to_dict(self):
+        """JSON-serialisable summary (non-finite numbers become None)."""
+        quantiles = {}
+        for n in self.names:
+            values = np.percentile(self.samples[n], QUANTILES)
+            quantiles[n] = {f"{q:g}": _number(v) for q, v in zip(QUANTILES, values)}
+        return {
+            "names": list(self.names),
+            "chains": int(self.chains),
+            "draws": int(self.draws),
+            "mean": {n: _number(np.mean(self.samples[n])) for n in self.names},
+            "std": {n: _number(np.std(self.samples[n])) for n in self.names},
+            "quantiles": quantiles,
+            "r_hat": {n: _number(self.r_hat[n]) for n in self.names},
+            "ess": {n: _number(self.ess[n]) for n in self.names},
+            "divergences": int(self.divergences),
+            "accept_rate": _number(self.accept_rate),
+            "chi2_min": _number(np.min(self.chi2)),
+            "n_evals": self.n_evals,
+            "warmup_steps": self.warmup_steps,
+        }
+
+
+def _number(v):
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def _count(value, name, minimum):
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
+    try:
+        n = operator.index(value)
+    except TypeError:
+        raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}") from None
+    if n < minimum:
+        raise ValueError(f"{name} must be an integer ≥ {minimum}, got {value!r}")
+    return n
+
+
+def _key(key):
+    """A jax.random key from `key` (a key, legacy or typed, or an int seed; None → seed 0)."""
+    if key is None:
+        return jax.random.PRNGKey(0)
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return jax.random.PRNGKey(int(key))
+    if isinstance(key, jax.Array) and jnp.issubdtype(key.dtype, jax.dtypes.prng_key) and key.shape == ():
+        return key
+    if isinstance(key, (jax.Array, np.ndarray)) and key.shape == (2,) and key.dtype == np.uint32:
+        return jnp.asarray(key)
+    raise ValueError(f"key must be one jax.random key or an int seed, got {key!r}")
+
+
+def potential(chi2, space):
+    """U(u) = χ²(x(u))/2 − ln π(x(u)) − ln|∂x/∂u|, the negative log posterior density in the
+    unconstrained space of `space`. x(u) is clipped to the bounds so that rounding at |u| ≳ 37
+    (where σ(u) is 1 to machine precision) cannot put it a unit in the last place outside."""
+
+    def U(u):
+        x = jnp.clip(space.to_physical(u), space.low, space.high)
+        return 0.5 * chi2(x) - space.log_prior(x) - space.log_abs_det_jacobian(u)
+
+    return U
+
+
+def _starts(U, space, key, chains, init):
+    """Unconstrained starting points (chains, dim) where U and its gradient are finite."""
+    value_and_grad = jax.jit(jax.vmap(jax.value_and_grad(U)))
+
+    def finite(u):
+        v, g = value_and_grad(u)
+        return np.asarray(jnp.isfinite(v) & jnp.all(jnp.isfinite(g), axis=-1))
+
+    def pull_in(u):
+        return jnp.where(space.bounded, jnp.clip(u, -U_MAX, U_MAX), u)
+
+    if init is not None:
+        x0 = np.asarray(init, dtype=float)
+        if x0.ndim == 2:  # one start per chain, used as given
+            u = pull_in(space.to_unconstrained(jnp.asarray(x0, jnp.result_type(float))))
+            ok = finite(u)
+            if not ok.all():
+                bad = int(np.argmin(ok))
+                raise ValueError(f"init: χ² or its gradient is not finite at chain {bad}'s start {space.as_dict(x0[bad])}")
+            return u
+        u0 = pull_in(space.to_unconstrained(jnp.asarray(x0, jnp.result_type(float))))
+        sigma = np.array([1.0 if b else p.sigma for b, p in zip(space.bounded, space.parameters)])
+        noise = INIT_JITTER * sigma * jax.random.normal(key, (chains, space.dim), u0.dtype)
+        u = u0 + noise.at[0].set(0.0)  # chain 0 starts exactly at init
+        ok = finite(u)
+        if not ok[0]:
+            raise ValueError(f"init: χ² or its gradient is not finite at {space.as_dict(x0)}")
+        return jnp.where(ok[:, None], u, u0)  # a jittered start that fails falls back to init itself
+
+    found = []
+    for attempt in range(INIT_TRIES):
+        x = space.sample_prior(jax.random.fold_in(key, attempt), chains)
+        u = pull_in(space.to_unconstrained(x))
+        found.extend(u[np.flatnonzero(finite(u))])
+        if len(found) >= chains:
+            return jnp.stack(found[:chains])
+    raise ValueError(
+        f"χ² or its gradient is not finite at {chains * INIT_TRIES - len(found)} of {chains * INIT_TRIES} "
+        f"prior draws; give `init`, a point where χ² is finite"
+    )
+
+
+def _check_init(space, init, chains):
+    if init is None:
+        return None
+    if isinstance(init, dict):
+        return space.from_dict(init, "init")
+    x = np.asarray(init, dtype=float)
+    if x.ndim == 2 and x.shape[0] != chains:
+        raise ValueError(f"init: one start per chain needs shape ({chains}, {space.dim}), got {x.shape}")
+    if x.ndim not in (1, 2):
+        raise ValueError(f"init must be a point ({space.dim},) or one per chain ({chains}, {space.dim}), got shape {x.shape}")
+    space.check_point(x, "init")
+    return init
+
+
+def sample(
+    chi2,
+    space,
+    *,
+    chains=4,
+    warmup=1000,
+    samples=1000,
+    key=None,
+    init=None,
+    target_accept=0.8,
+    max_tree_depth=10,
+    dense_mass=True,
+    chain_method="vectorized",
+    progress_bar=False,
+    count_warmup=False,
+):
+    """Draw `samples` posterior points per chain with NUTS after `warmup` adaptation steps.
+
+    `chi2(x) -> scalar`: pure JAX χ² of a physical point x (dim,), likelihood e^{−χ²/2}.
+    `space`: a `fits.space.Space` giving bounds, scales and priors.
+    `init`: a physical point (dim,) or {name: value} — e.g. a best fit — started from by every chain
+    (chain 0 exactly, the others jittered by `INIT_JITTER` in the unconstrained space, so inside
+    the bounds), or one start per chain (chains, dim); by default each chain starts at a prior draw
+    where χ² and its gradient are finite. `key`: a jax.random key or an int seed (default seed 0).
+    `dense_mass`: adapt a full mass matrix during warmup (best for the few, correlated parameters
+    of a fit; set False for many parameters). `chain_method`: how numpyro runs the chains
+    ("parallel" needs one device per chain, else numpyro falls back to "sequential").
+    `count_warmup`: also count the leapfrog steps of the warmup (`Posterior.warmup_steps`), at the
+    price of compiling warmup and sampling apart (one compile otherwise). `samples` ≥ 4 (split-R̂
+    halves each chain).
+
+    Returns a `Posterior`. Raises ValueError for bad arguments (before anything is compiled; chi2
+    is only traced, to check that it returns a scalar), and when no start with a finite χ² and
+    gradient is found.
+    """
+    if not callable(chi2):
+        raise ValueError(f"chi2 must be a function of a physical point, got {type(chi2).__name__}")
+    if not isinstance(space, Space):
+        raise ValueError(f"space must be a fits.space.Space, got {type(space).__name__}")
+    chains = _count(chains, "chains", 1)
+    warmup = _count(warmup, "warmup", 0)
+    samples = _count(samples, "samples", 4)
+    max_tree_depth = _count(max_tree_depth, "max_tree_depth", 1)
+    if isinstance(target_accept, bool) or not isinstance(target_accept, numbers.Real) or not 0 < target_accept < 1:
+        raise ValueError(f"target_accept must be a number in (0, 1), got {target_accept!r}")
+    if chain_method not in CHAIN_METHODS:
+        raise ValueError(f"chain_method must be one of {CHAIN_METHODS}, got {chain_method!r}")
+    init = _check_init(space, init, chains)
+    key = _key(key)
+    out = jax.eval_shape(chi2, jax.ShapeDtypeStruct((space.dim,), jnp.result_type(float)))  # traces, no compile
+    if getattr(out, "shape", None) != ():
+        got = getattr(out, "shape", type(out).__name__)
+        raise ValueError(f"chi2 must return a scalar, got {got} for a point of shape ({space.dim},)")
+
+    U = potential(chi2, space)
+    init_key, run_key = jax.random.split(key)
+    u0 = _starts(U, space, init_key, chains, init)
+    kernel = NUTS(
+        potential_fn=U,
+        target_accept_prob=float(target_accept),
+        max_tree_depth=max_tree_depth,
+        dense_mass=bool(dense_mass),
+    )
+    mcmc = MCMC(
+        kernel,
+        num_warmup=warmup,
+        num_samples=samples,
+        num_chains=chains,
+        chain_method=chain_method,
+        progress_bar=progress_bar,
+    )
+    fields = ("num_steps", "accept_prob", "potential_energy")
+    start = u0 if chains > 1 else u0[0]
+    warmup_steps = 0 if count_warmup else None
+    if count_warmup and warmup > 0:
+        mcmc.warmup(run_key, init_params=start, extra_fields=("num_steps",), collect_warmup=True)
+        warmup_steps = int(np.sum(mcmc.get_extra_fields()["num_steps"]))
+        mcmc.run(jax.random.fold_in(run_key, 1), extra_fields=fields)
+    else:
+        mcmc.run(run_key, init_params=start, extra_fields=fields)
+    u = mcmc.get_samples(group_by_chain=True)  # (chains, draws, dim), unconstrained
+    fields = mcmc.get_extra_fields(group_by_chain=True)
+    x = jnp.clip(space.to_physical(u), space.low, space.high)
+    # χ² of every draw from the potential NUTS already computed: χ² = 2(U + ln π + ln|∂x/∂u|).
+    chi2_draws = 2.0 * (fields["potential_energy"] + space.log_prior(x) + space.log_abs_det_jacobian(u))
+    x = np.asarray(x)
+    names = space.names
+    r_hat = {n: float(split_gelman_rubin(x[..., i])) for i, n in enumerate(names)}
+    ess = {n: float(effective_sample_size(x[..., i])) for i, n in enumerate(names)}
+    return Posterior(
+        names=names,
+        samples={n: x[..., i] for i, n in enumerate(names)},
+        chi2=np.asarray(chi2_draws),
+        r_hat=r_hat,
+        ess=ess,
+        divergences=int(np.sum(fields["diverging"])),
+        accept_rate=float(np.mean(fields["accept_prob"])),
+        num_steps=np.asarray(fields["num_steps"]),
+        warmup_steps=warmup_steps,
+    )
