@@ -10,7 +10,8 @@
 
 from fits.bestfit import BestFit, best_fit
 from fits.hmc import Posterior, sample
-from fits.scan import ScanResult, scan
+from fits.scan import ScanResult
 from fits.space import Parameter, Space
 
-__all__ = ["BestFit", "Parameter", "Posterior", "ScanResult", "Space", "best_fit", "sample", "scan"]
+__all__ = ["BestFit", "Parameter", "Posterior", "ScanResult", "Space", "best_fit", "sample"]
+# `scan` the function stays in `fits.scan`: re-exporting it here would hide the submodule

@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from fits.space import Space
+from fits.space import Space, prng_key
 
 METHODS = ("lbfgs", "adam")
 MAX_STEPS = {"lbfgs": 1000, "adam": 5000}  # optimiser iterations per start
@@ -190,14 +190,6 @@ def _initial_points(space, init):
     if x.ndim != 2:
         raise ValueError(f"init must have shape ({space.dim},) or (k, {space.dim}), got {x.shape}")
     return x
-
-
-def _key(key):
-    if key is None:
-        return jax.random.PRNGKey(0)
-    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-        return jax.random.PRNGKey(int(key))
-    return key
 
 
 # --- the optimisers (one start; vmapped by `multistart`) ----------------------------------------
@@ -533,7 +525,7 @@ def best_fit(
     chi2_tol, x_tol = _positive_float(chi2_tol, "chi2_tol"), _positive_float(x_tol, "x_tol")
     user = _initial_points(space, init)
 
-    drawn = space.sample_prior(_key(key), starts)
+    drawn = space.sample_prior(prng_key(key), starts)
     x0 = jnp.concatenate([jnp.asarray(user, dtype=drawn.dtype), drawn])
     hint = f"check the objective and the ranges of {list(space.names)}"
     if not np.isfinite(np.asarray(jax.jit(jax.vmap(chi2))(x0))).any():  # before compiling the optimiser

@@ -26,7 +26,7 @@ import numpy as np
 from numpyro.diagnostics import effective_sample_size, split_gelman_rubin
 from numpyro.infer import MCMC, NUTS
 
-from fits.space import Space
+from fits.space import Space, prng_key
 
 CHAIN_METHODS = ("vectorized", "sequential", "parallel")
 QUANTILES = (2.5, 16.0, 50.0, 84.0, 97.5)  # percent: the 2σ and 1σ intervals and the median
@@ -156,19 +156,6 @@ def _count(value, name, minimum):
     return n
 
 
-def _key(key):
-    """A jax.random key from `key` (a key, legacy or typed, or an int seed; None → seed 0)."""
-    if key is None:
-        return jax.random.PRNGKey(0)
-    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
-        return jax.random.PRNGKey(int(key))
-    if isinstance(key, jax.Array) and jnp.issubdtype(key.dtype, jax.dtypes.prng_key) and key.shape == ():
-        return key
-    if isinstance(key, (jax.Array, np.ndarray)) and key.shape == (2,) and key.dtype == np.uint32:
-        return jnp.asarray(key)
-    raise ValueError(f"key must be one jax.random key or an int seed, got {key!r}")
-
-
 def potential(chi2, space):
     """U(u) = χ²(x(u))/2 − ln π(x(u)) − ln|∂x/∂u|, the negative log posterior density in the
     unconstrained space of `space`. x(u) is clipped to the bounds so that rounding at |u| ≳ 37
@@ -285,7 +272,7 @@ def sample(
     if chain_method not in CHAIN_METHODS:
         raise ValueError(f"chain_method must be one of {CHAIN_METHODS}, got {chain_method!r}")
     init = _check_init(space, init, chains)
-    key = _key(key)
+    key = prng_key(key)
     out = jax.eval_shape(chi2, jax.ShapeDtypeStruct((space.dim,), jnp.result_type(float)))  # traces, no compile
     if getattr(out, "shape", None) != ():
         got = getattr(out, "shape", type(out).__name__)

@@ -165,3 +165,16 @@ class Space:
         if unknown or missing:
             raise ValueError(f"{what}: unknown parameter(s) {unknown}, missing {missing}; the space has {list(self.names)}")
         return self.check_point(np.stack([np.asarray(values[n], dtype=float) for n in self.names], axis=-1), what)
+
+
+def prng_key(key):
+    """A jax.random key from `key` (a key, legacy or typed, or an int seed; None → seed 0)."""
+    if key is None:
+        return jax.random.PRNGKey(0)
+    if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+        return jax.random.PRNGKey(int(key))
+    if isinstance(key, jax.Array) and jnp.issubdtype(key.dtype, jax.dtypes.prng_key) and key.shape == ():
+        return key
+    if isinstance(key, (jax.Array, np.ndarray)) and key.shape == (2,) and key.dtype == np.uint32:
+        return jnp.asarray(key)
+    raise ValueError(f"key must be one jax.random key or an int seed, got {key!r}")
