@@ -115,7 +115,7 @@ def _kinematic_range(mode, inputs):
     if mode.family == "pll":
         return 4 * m_l**2, b_to_pll.q2_max(mode.process, inputs)
     if mode.family == "xsll":
-        return 4 * m_l**2, b_to_xsll.q2_max(inputs) if hasattr(b_to_xsll, "q2_max") else (inputs.m_b_pole - inputs.m_s) ** 2
+        return 4 * m_l**2, b_to_xsll.DEFAULT_BXLL.m_b_pole**2  # the partonic endpoint, where its forms vanish
     return 0.0, inputs.m_Bs**2
 
 
