@@ -1,0 +1,31 @@
+"""A light vector boson's decays to fermion pairs, for any vector and axial couplings.
+
+With the interaction ℒ ⊃ f̄ γ^μ (g_V − g_A γ⁵) f V_μ, the tree-level width is
+    Γ(V → f f̄) = N_c M/(12π) β [g_V² (1 + 2m_f²/M²) + g_A² β²],   β = √(1 − 4m_f²/M²),
+(e.g. PDG review "Electroweak model and constraints on new physics", Eq. 10.74 for the Z; for a
+dark photon, g_V = eεQ_f gives α ε² Q_f² M/3 · β(1 + 2m_f²/M²)). A left-handed neutrino with
+ℒ ⊃ g_L ν̄ γ^μ P_L ν V_μ has g_V = g_A = g_L/2. Units: GeV. Shared by the dark-photon / dark-Z
+and Z′ models (issues 5, 6); hadronic widths through the R ratio are added by those models.
+"""
+
+import jax.numpy as jnp
+
+from kernels.safe_math import sqrt_safe
+from kernels.validate import check_nonnegative, check_positive
+
+
+def partial_width(mass, m_f, g_v, g_a, n_c=1):
+    """Γ(V → f f̄) in GeV for a vector of mass `mass` (GeV), fermion mass `m_f` (GeV) and
+    couplings g_V, g_A (real); 0 below threshold, with a finite (zero) gradient there."""
+    check_positive(mass=mass)
+    check_nonnegative(m_f=m_f)
+    r = (m_f / mass) ** 2
+    beta2 = 1 - 4 * r
+    beta = sqrt_safe(beta2)
+    width = n_c * mass / (12 * jnp.pi) * beta * (g_v**2 * (1 + 2 * r) + g_a**2 * beta2)
+    return jnp.where(beta2 > 0, width, 0.0)
+
+
+def neutrino_width(mass, g_l):
+    """Γ(V → ν ν̄) in GeV for one left-handed neutrino flavour with coupling g_L: g_L² M/(24π)."""
+    return partial_width(mass, 0.0, g_l / 2, g_l / 2)
