@@ -131,3 +131,13 @@ def xi(inputs: Inputs = DEFAULT, up: str = "t", pair: str = "bs"):
 def width(tau_seconds):
     """Total width Γ = ħ/τ in GeV for a lifetime in seconds."""
     return HBAR / tau_seconds
+
+
+LEPTON_MASSES = {"e": "m_e", "mu": "m_mu"}
+
+
+def lepton_mass(lepton: str, inputs: Inputs = DEFAULT):
+    """m_ℓ in GeV for lepton "e" or "mu"; ValueError for any other name."""
+    if lepton not in LEPTON_MASSES:
+        raise ValueError(f"lepton must be one of {', '.join(LEPTON_MASSES)}, got {lepton!r}")
+    return getattr(inputs, LEPTON_MASSES[lepton])

@@ -109,7 +109,7 @@ def _check_range(name, mode, args, inputs):
 
 
 def _kinematic_range(mode, inputs):
-    m_l = _lepton_mass(mode.lepton, inputs)
+    m_l = sm_inputs.lepton_mass(mode.lepton, inputs)
     if mode.family == "vll":
         return 4 * m_l**2, b_to_vll.q2_max(mode.process, inputs)
     if mode.family == "pll":
@@ -117,10 +117,6 @@ def _kinematic_range(mode, inputs):
     if mode.family == "xsll":
         return 4 * m_l**2, b_to_xsll.DEFAULT_BXLL.m_b_pole**2  # the partonic endpoint, where its forms vanish
     return 0.0, inputs.m_Bs**2
-
-
-def _lepton_mass(lepton, inputs):
-    return {"e": inputs.m_e, "mu": inputs.m_mu}[lepton]
 
 
 def _recipe(kind, mode_name, args):
@@ -151,7 +147,7 @@ def _xsll_rate(x, M):
 
 def _quantities(mode, inputs):
     """(nodes(q2) → per-node data, rate(x, node) → vector of quantities, their names) for `mode`."""
-    m_l = _lepton_mass(mode.lepton, inputs)
+    m_l = sm_inputs.lepton_mass(mode.lepton, inputs)
     if mode.family == "vll":
         return (lambda q2, sm: b_to_vll.nodes(q2, mode.process, m_l, inputs, sm)), b_to_vll.rates, b_to_vll.QUANTITIES
     if mode.family == "pll":
@@ -277,9 +273,9 @@ class Predictions:
         coefficients = _coefficients(wc, q2)
         if all(jnp.ndim(v) == 0 for v in coefficients.values()):
             r = forms.to_real(wcxf.form_vector(coefficients, lepton, jnp.zeros(())))
-            return jnp.einsum("i,cij,j->c", r, Qsum, r)
+            return forms.values(Qsum, r)
         r = forms.to_real(wcxf.form_vector(coefficients, lepton, q2))
-        per_node = jnp.einsum("ni,nij,nj->n", r, Q, r)
+        per_node = forms.values(Q, r)
         return jax.ops.segment_sum(per_node, jnp.asarray(seg), num_segments=Qsum.shape[0])
 
 

@@ -40,13 +40,13 @@ import math
 from importlib import resources
 from typing import NamedTuple
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
 from jaxflav.inputs import DEFAULT, Inputs, ckm
 from kernels.dilog import clausen2, li2_real
 from kernels.safe_math import div_safe, xlogx
+from kernels.validate import concrete
 
 __all__ = [
     "SMCoefficients", "sm_coefficients", "c7_eff", "c9_eff",
@@ -93,14 +93,10 @@ class SMCoefficients(NamedTuple):
     C7p: float  # (m_s/m_b) C7, MS-bar masses at μ_b
 
 
-def _is_concrete(x):
-    return not isinstance(x, jax.core.Tracer)
-
-
 def _check_range(name, value, lo, hi):
     """ValueError naming `name` if a concrete `value` lies outside [lo, hi] (traced values pass)."""
-    if _is_concrete(value):
-        v = np.asarray(value)
+    v = concrete(value)
+    if v is not None:
         if not np.all(np.isfinite(v)) or np.any(v < lo) or np.any(v > hi):
             raise ValueError(f"{name} = {value} is outside the allowed range [{lo}, {hi}]")
 
@@ -398,7 +394,7 @@ _Q2_MAX = 34.5  # GeV²: the F grid ends at q²/m_b² = 1.5 (beyond: physically 
 
 def _prepare(q2, inputs):
     _check_range("q2", q2, 0.0, _Q2_MAX)
-    if _is_concrete(inputs.m_b_pole) and not float(inputs.m_b_pole) > 0:
+    if concrete(inputs.m_b_pole) is not None and not float(inputs.m_b_pole) > 0:
         raise ValueError(f"inputs.m_b_pole = {inputs.m_b_pole} must be positive")
     return jnp.asarray(q2, dtype=float), sm_coefficients(inputs)
 

@@ -55,8 +55,9 @@ def test_quadratic_form_is_exact_for_hermitian_and_holomorphic_parts():
     np.testing.assert_allclose(Q, np.swapaxes(Q, 1, 2), atol=1e-12)
 
 
-def test_evaluate_sums_nodes_and_accepts_a_constant_vector():
+def test_values_per_node_and_with_a_constant_vector():
     Q = np.stack([np.eye(2 * DIM), 2 * np.eye(2 * DIM)])
     r = jnp.ones(2 * DIM)
-    assert float(forms.evaluate(Q, r)) == pytest.approx(3 * 2 * DIM)
-    assert float(forms.evaluate(Q, jnp.stack([r, r]))) == pytest.approx(3 * 2 * DIM)
+    assert float(np.sum(forms.values(Q, r))) == pytest.approx(3 * 2 * DIM)
+    assert float(np.sum(forms.values(Q, jnp.stack([r, r])))) == pytest.approx(3 * 2 * DIM)
+    np.testing.assert_allclose(forms.values(Q, r), [2 * DIM, 4 * DIM])

@@ -80,7 +80,6 @@ vanish identically here (so they are not written)."""
 MU_NP = 4.8
 """Scale (GeV) at which the new-physics shifts in x are given (jaxflav's b→sℓℓ convention)."""
 
-_LEPTONS = ("e", "mu")
 
 
 class BXllInputs(NamedTuple):
@@ -383,12 +382,6 @@ def _form_point(q2, m_l, p: BXllInputs, xi_t, xi_u, v_cb):
     return jnp.where(valid, norm / _phi_u(p) * h, 0.0)
 
 
-def _lepton_mass(lepton, inputs):
-    if lepton not in _LEPTONS:
-        raise ValueError(f"lepton must be one of {', '.join(_LEPTONS)} for B→X_sℓℓ, got {lepton!r}")
-    return inputs.m_e if lepton == "e" else inputs.m_mu
-
-
 def forms(q2, lepton: str, params: BXllInputs = DEFAULT_BXLL, inputs: _inputs.Inputs = _inputs.DEFAULT):
     """Hermitian M(q²) with dBR/dq²(B̄ → X_s ℓ⁺ℓ⁻) = Re(x† M(q²) x), in GeV⁻².
 
@@ -400,7 +393,7 @@ def forms(q2, lepton: str, params: BXllInputs = DEFAULT_BXLL, inputs: _inputs.In
     Returns:
       complex array of shape q2.shape + (7, 7). Not CP-averaged (as flavio).
     """
-    m_l = _lepton_mass(lepton, inputs)
+    m_l = _inputs.lepton_mass(lepton, inputs)
     xi_t, xi_u, v_cb = _ckm_factors(inputs)
     q2 = jnp.asarray(q2, dtype=float)
     m = _forms(q2.reshape(-1), m_l, params, xi_t, xi_u, v_cb)  # flat: one compilation per size
@@ -442,7 +435,7 @@ def binned_br(q2min, q2max, x_of_q2, lepton: str, n: int = 16, **kw):
       x_of_q2: maps a q² array to x of shape q2.shape + (7,).
       lepton: "e" or "mu"; n: nodes (16 reach 1e-7 relative on [1, 6] and [14.4, 22]).
     """
-    _lepton_mass(lepton, kw.get("inputs", _inputs.DEFAULT))
+    _inputs.lepton_mass(lepton, kw.get("inputs", _inputs.DEFAULT))
     for name, val in (("q2min", q2min), ("q2max", q2max)):
         if not isinstance(val, (int, float)) or not math.isfinite(val):
             raise ValueError(f"{name} must be a finite Python number (static bin edge), got {val!r}")

@@ -77,8 +77,6 @@ def _hessians(rate):
     return jax.jit(jax.vmap(lambda node: 0.5 * jax.hessian(f)(jnp.zeros(REAL_DIM), node)))
 
 
-def evaluate(Q, r):
-    """Σ over the leading node axis of rᵀ Q r: Q (N, 14, 14), r (N, 14) or (14,) → scalar."""
-    if r.ndim == 1:
-        return r @ (Q.sum(axis=0) @ r)
-    return jnp.einsum("ni,nij,nj->", r, Q, r)
+def values(Q, r):
+    """rᵀ Q r for each form: Q (..., 14, 14) and r (..., 14) broadcast against each other."""
+    return jnp.einsum("...i,...ij,...j->...", r, Q, r)
