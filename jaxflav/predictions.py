@@ -21,7 +21,7 @@ import numpy as np
 
 from jaxflav import inputs as sm_inputs
 from jaxflav import wcxf
-from jaxflav.observables import b_to_pll, b_to_vll, b_to_xsll, bs_to_ll, forms
+from jaxflav.observables import b_to_pll, b_to_vll, b_to_xsll, bs_to_ll, forms, resonant
 from kernels.validate import concrete
 
 
@@ -171,6 +171,14 @@ def _nodes(component, inputs):
     return forms.bin_nodes(component.q2min, min(component.q2max, hi), lo)
 
 
+def _map(component, inputs):
+    """The bin map (threshold, s0, s1, n) of `forms.bin_map` behind `_nodes`, None for point values."""
+    if component.mode.family == "bll" or component.q2min == component.q2max:
+        return None
+    lo, hi = _kinematic_range(component.mode, inputs)
+    return (lo, *forms.bin_map(component.q2min, min(component.q2max, hi), lo))
+
+
 def _forms_for(mode, components, inputs, sm_at, size):
     """Q (with quadrature weights folded in) at every node of `components`, all of one mode.
 
@@ -244,28 +252,38 @@ class Predictions:
             per_mode[c.mode] = per_mode.get(c.mode, 0) + len(_nodes(c, inputs)[0])
         size = _size_class(max(per_mode.values()))
         for lepton, modes in by_lepton.items():
-            q2, Q, seg, Qsum, order = [], [], [], [], []
+            q2, Q, seg, Qsum, order, maps, weights = [], [], [], [], [], [], []
             for mode, items in modes.items():
-                for (index, _), (q, Qc) in zip(items, _forms_for(mode, [c for _, c in items], inputs, sm_at, size)):
+                for (index, c), (q, Qc) in zip(items, _forms_for(mode, [c for _, c in items], inputs, sm_at, size)):
                     q2.append(q)
                     Q.append(Qc)
                     seg.append(np.full(len(q), len(order)))
                     Qsum.append(Qc.sum(axis=0))
                     order.append(index)
+                    maps.append(_map(c, inputs))
+                    weights.append(_nodes(c, inputs)[1])
+            lay = resonant.layout(maps, [len(q) for q in q2], np.concatenate(weights))
             self._groups.append(
-                (lepton, jnp.asarray(np.concatenate(q2)), jnp.asarray(np.concatenate(Q)), np.concatenate(seg), jnp.asarray(np.stack(Qsum)), np.array(order))
+                (lepton, jnp.asarray(np.concatenate(q2)), jnp.asarray(np.concatenate(Q)), np.concatenate(seg), jnp.asarray(np.stack(Qsum)), np.array(order), lay)
             )
         self._n_components = len(components)
 
     def __call__(self, wc=None):
         """Observables (array in the order given) for Wilson coefficients `wc`.
 
-        `wc`: None (SM), a dict from WCxf names to numbers, arrays or functions of q², or a function
-        q² → such a dict (values broadcastable with q²).
+        `wc`: None (SM), a dict from WCxf names to numbers, arrays or functions of q², a function
+        q² → such a dict (values broadcastable with q²), or a `jaxflav.wcxf.Resonance` (one
+        s-channel boson, integrated over bins exactly for any width).
         """
         values = jnp.zeros(self._n_components)
-        for lepton, q2, Q, seg, Qsum, order in self._groups:
-            values = values.at[order].set(self._component_values(wc, lepton, q2, Q, seg, Qsum))
+        for lepton, q2, Q, seg, Qsum, order, lay in self._groups:
+            if isinstance(wc, wcxf.Resonance):
+                r0 = forms.to_real(wcxf.form_vector({}, lepton, jnp.zeros(())))
+                sm = forms.values(Qsum, r0)
+                group = resonant.values(lay, q2, Q, sm, r0, *wc.residue_vectors(lepton), wc.mass, wc.width)
+            else:
+                group = self._component_values(wc, lepton, q2, Q, seg, Qsum)
+            values = values.at[order].set(group)
         return jnp.stack([combine(values[jnp.array(idx)]) for idx, combine in self._recipes])
 
     @staticmethod

@@ -10,6 +10,9 @@ Every b→sℓℓ rate is a Hermitian form x† M(q²) x in the vector
 whose leading 1 carries the Standard Model (and any parameter-independent hadronic) amplitude.
 """
 
+from typing import NamedTuple
+
+import jax
 import jax.numpy as jnp
 
 COEFFICIENTS = ("C7", "C7p", "C9", "C9p", "C10", "C10p")
@@ -49,3 +52,39 @@ def form_vector(values: dict, lepton: str, q2):
     one = jnp.ones(q2.shape, dtype=complex)
     cols = [one] + [jnp.broadcast_to(jnp.asarray(values.get(wcxf_name(c, lepton), 0.0), dtype=complex), q2.shape) for c in COEFFICIENTS]
     return jnp.stack(cols, axis=-1)
+
+
+class Resonance(NamedTuple):
+    """New physics through one s-channel vector boson of mass M and width Γ (GeV):
+
+        C_ℓ(q²) = (a[ℓ, C] + b[ℓ, C] q²) / (q² − M² + i M Γ)
+
+    for lepton ℓ (rows in `LEPTONS` order: e, μ) and coefficient C (columns in `COEFFICIENTS`
+    order; the dipole columns may differ between the leptons, because a boson's dipole vertex
+    meets each lepton's own coupling). `jaxflav.predictions.Predictions` integrates it over bins
+    exactly for any width (`jaxflav.observables.resonant`). a: (2, 6) complex (GeV²·C units),
+    b: (2, 6) complex (C units).
+    """
+
+    mass: jax.Array
+    width: jax.Array
+    a: jax.Array
+    b: jax.Array
+
+    @classmethod
+    def from_names(cls, mass, width, residues: dict):
+        """From {WCxf name: (a, b)}; `C7_bs`/`C7p_bs` set both leptons."""
+        check_names(residues)
+        a, b = jnp.zeros((len(LEPTONS), DIM - 1), complex), jnp.zeros((len(LEPTONS), DIM - 1), complex)
+        for row, lepton in enumerate(LEPTONS):
+            for col, c in enumerate(COEFFICIENTS):
+                if (name := wcxf_name(c, lepton)) in residues:
+                    a = a.at[row, col].set(residues[name][0])
+                    b = b.at[row, col].set(residues[name][1])
+        return cls(jnp.asarray(mass, float), jnp.asarray(width, float), a, b)
+
+    def residue_vectors(self, lepton: str):
+        """(A, B), complex vectors of length DIM (leading 0) with x_NP(q²) = (A + B q²) BW(q²)."""
+        row = list(LEPTONS).index(lepton)
+        pad = lambda v: jnp.concatenate([jnp.zeros(1, complex), jnp.asarray(v, complex)])  # noqa: E731
+        return pad(self.a[row]), pad(self.b[row])

@@ -46,6 +46,7 @@ cancel; they stay finite, with absolute errors ~1e-16 of those terms.
 """
 
 import functools
+from typing import NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -58,6 +59,8 @@ __all__ = [
     "nodes",
     "integrate",
     "integrate_propagator",
+    "moments",
+    "Moments",
     "minus_square",
     "N_CENTRE",
     "N_TAIL",
@@ -228,3 +231,49 @@ def integrate_propagator(fn, a, b, m, width, **node_counts):
     q2, _, w_re, w_im = nodes(a, b, m, width, **node_counts)
     f = fn(q2)
     return jnp.sum((w_re + 1j * w_im) * f, axis=-1)
+
+
+class Moments(NamedTuple):
+    """Closed-form integrals over [a, b] of the real and imaginary parts of BW = β_r + i β_i and of
+    their products, each plain and times u = q² − M² (GeV powers as the integrands imply)."""
+
+    re: jax.Array  # ∫ β_r
+    im: jax.Array  # ∫ β_i
+    re2: jax.Array  # ∫ β_r²
+    reim: jax.Array  # ∫ β_r β_i
+    im2: jax.Array  # ∫ β_i²
+    u_re2: jax.Array  # ∫ u β_r²
+    u_reim: jax.Array  # ∫ u β_r β_i
+    u_im2: jax.Array  # ∫ u β_i²
+
+
+def _antiderivatives(u, g):
+    """Antiderivatives in u of the `Moments` integrands, with β_r = u/(u² + g²), β_i = −g/(u² + g²)."""
+    d = u * u + g * g
+    theta = jnp.arctan2(u, g)  # arctan(u/g) for g > 0, with no division by a tiny g
+    half_log = jnp.log(jnp.hypot(u, g))  # ½ ln(u² + g²), without squaring u or g
+    return Moments(
+        re=half_log,
+        im=-theta,
+        re2=theta / (2 * g) - u / (2 * d),
+        reim=g / (2 * d),
+        im2=theta / (2 * g) + u / (2 * d),
+        u_re2=half_log + g * g / (2 * d),
+        u_reim=-theta / 2 + g * u / (2 * d),
+        u_im2=-g * g / (2 * d),
+    )
+
+
+def moments(a, b, m, width):
+    """`Moments` of BW(q²) = 1/(q² − M² + i M Γ) over a ≤ q² ≤ b, in closed form.
+
+    Elementary integrals of rational functions (e.g. ∫ du/(u² + g²)² = u/(2g²(u² + g²)) +
+    arctan(u/g)/(2g³)), exact for any g = M Γ > 0: ∫β_r² + ∫β_i² = ∫|BW|² → π/(MΓ) over a bin
+    containing the pole. They let a smooth f be integrated against BW by subtraction,
+    ∫ f BW = f(c) ∫BW + ∫ (f − f(c)) BW, with the remainder smooth enough for fixed nodes.
+    a, b in GeV², m and width in GeV (width > 0); broadcasting; pure JAX.
+    """
+    a, b, m, width = (jnp.asarray(x, dtype=float) for x in (a, b, m, width))
+    g = m * width
+    hi, lo = _antiderivatives(minus_square(b, m), g), _antiderivatives(minus_square(a, m), g)
+    return Moments(*(h - l for h, l in zip(hi, lo)))

@@ -27,19 +27,28 @@ from kernels.quadrature import gauss_legendre
 REAL_DIM = 2 * DIM
 
 
+def bin_map(q2min: float, q2max: float, threshold: float, n: int | None = None):
+    """(s0, s1, n) of `bin_nodes`: the bin is [threshold + e^{2 s0}, threshold + e^{2 s1}] in q², with n
+    Gauss–Legendre nodes in s; None for a bin entirely below the threshold."""
+    lo = max(q2min, threshold)
+    if not q2max > lo:
+        return None
+    # from the threshold itself, start 10⁻⁶·4m² above it: what is left out is O(10⁻⁹) of the bin (β ≤ 10⁻³ there)
+    s0 = 0.5 * math.log(max(lo - threshold, 1e-6 * threshold)) if threshold > 0 else 0.5 * math.log(lo)
+    s1 = 0.5 * math.log(q2max - threshold)
+    return s0, s1, n or 12 + 6 * math.ceil(s1 - s0)
+
+
 def bin_nodes(q2min: float, q2max: float, threshold: float, n: int | None = None):
     """Nodes and weights for ∫_{q2min}^{q2max} f(q²) dq², in s = ½ ln(q² − threshold).
 
     `threshold` (GeV²) is the pair threshold 4m_ℓ² > 0 (q2min is raised to it). The node count grows
     with the logarithmic length of the bin unless `n` is given. Returns NumPy arrays (q², w).
     """
-    lo = max(q2min, threshold)
-    if not q2max > lo:
+    mapped = bin_map(q2min, q2max, threshold, n)
+    if mapped is None:
         return np.zeros(0), np.zeros(0)
-    # from the threshold itself, start 10⁻⁶·4m² above it: what is left out is O(10⁻⁹) of the bin (β ≤ 10⁻³ there)
-    s0 = 0.5 * math.log(max(lo - threshold, 1e-6 * threshold)) if threshold > 0 else 0.5 * math.log(lo)
-    s1 = 0.5 * math.log(q2max - threshold)
-    n = n or 12 + 6 * math.ceil(s1 - s0)
+    s0, s1, n = mapped
     t, w = gauss_legendre(n)
     s = 0.5 * (s1 - s0) * t + 0.5 * (s1 + s0)
     e2s = np.exp(2 * s)
