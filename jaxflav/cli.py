@@ -156,7 +156,7 @@ def _setup(opts, job):
 def _result_header(cfg, problem, job):
     from jaxflav import config
 
-    return {"job": job, "n_obs": len(problem.table), "chi2_sm": problem.chi2_sm, "config": config.as_json(cfg), "versions": _versions()}
+    return {"job": job, "n_obs": len(problem.table), "chi2_sm": problem.chi2_sm, "fixed": cfg.fixed, "config": config.as_json(cfg), "versions": _versions()}
 
 
 def _fit(opts):

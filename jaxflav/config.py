@@ -7,6 +7,7 @@ table (`jaxflav.measurements`) and the settings of each job:
     measurements = "rashed2026_table1"       # packaged name, or a path relative to this file
     [parameters.C9_bsmumu]
     range = [-3.0, 2.0]                      # scale = "log" needs 0 < low; prior = "uniform" | "normal"
+    [fixed]    eps_Z = 0.002                 # model parameters held at a value (not fitted)
     [fit]      starts = 64, method = "lbfgs", seed = 0
     [sample]   chains = 4, warmup = 500, samples = 1000, seed = 0
     [scan]     design = "grid" | "sobol" | "random", points = [201, 201] (grid) or N, chunk = 4096, seed = 0
@@ -34,7 +35,7 @@ DEFAULTS = {
     "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0},
     "scan": {"design": "sobol", "points": 100_000, "chunk": 4096, "seed": 0},
 }
-TOP = {"description", "model", "measurements", "parameters", "out", *SECTIONS}
+TOP = {"description", "model", "measurements", "parameters", "fixed", "out", *SECTIONS}
 PARAMETER_KEYS = {"range", "scale", "prior", "mean", "sigma"}
 
 
@@ -44,6 +45,7 @@ class Config(NamedTuple):
     model: str
     measurements: str
     parameters: tuple  # of fits.space.Parameter
+    fixed: dict  # model parameters held at a value
     fit: dict
     sample: dict
     scan: dict
@@ -120,10 +122,15 @@ def load(preset_or_path) -> Config:
     if not isinstance(params, dict) or not params:
         raise ValueError(f"{where}: [parameters] needs at least one parameter")
     parameters = tuple(_parameter(n, s, where) for n, s in params.items())
+    fixed = _fixed(doc.get("fixed", {}), [p.name for p in parameters], where)
     try:
-        model.check([p.name for p in parameters])
+        model.check([p.name for p in parameters] + list(fixed))
     except ValueError as err:
         raise ValueError(f"{where}: model {model.name!r}: {err}") from None
+    for p in parameters:
+        lo, hi = model.bounds.get(p.name, (-float("inf"), float("inf")))
+        if p.low < lo or p.high > hi:
+            raise ValueError(f"{where}: parameters.{p.name}.range [{p.low}, {p.high}] leaves model {model.name!r}'s domain [{lo:g}, {hi:g}]")
     table = doc["measurements"]
     if base is not None and (base / table).is_file():
         table = str(base / table)
@@ -136,7 +143,18 @@ def load(preset_or_path) -> Config:
     fit = _section(doc, "fit", where)
     if fit["method"] not in ("lbfgs", "adam"):
         raise ValueError(f"{where}: fit.method must be lbfgs or adam, got {fit['method']!r}")
-    return Config(where, doc.get("description", ""), model.name, table, parameters, fit, _section(doc, "sample", where), scan, doc.get("out"), doc)
+    return Config(where, doc.get("description", ""), model.name, table, parameters, fixed, fit, _section(doc, "sample", where), scan, doc.get("out"), doc)
+
+
+def _fixed(spec, fitted, where):
+    if not isinstance(spec, dict):
+        raise ValueError(f"{where}: [fixed] must be a table of parameter = value")
+    for name, value in spec.items():
+        if name in fitted:
+            raise ValueError(f"{where}: {name} is both fitted ([parameters]) and fixed ([fixed])")
+        if not isinstance(value, int | float) or isinstance(value, bool) or value != value or abs(value) == float("inf"):
+            raise ValueError(f"{where}: fixed.{name} must be a finite number, got {value!r}")
+    return {k: float(v) for k, v in spec.items()}
 
 
 class Problem(NamedTuple):
@@ -159,12 +177,12 @@ def problem(config: Config) -> Problem:
     model = models.get(config.model)
 
     def wilson(x):
-        return model.wilson(space.as_dict(x))
+        return model.wilson({**config.fixed, **space.as_dict(x)})
 
     def chi2(x):
         return likelihood.chi2(predict(wilson(x)), table)
 
-    chi2_sm = float(likelihood.chi2(predict(None), table)) if config.model == "wilson" else None
+    chi2_sm = float(likelihood.chi2(predict(None), table))  # every model here contains the SM (couplings → 0)
     return Problem(space, chi2, table, predict, wilson, chi2_sm)
 
 

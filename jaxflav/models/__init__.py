@@ -6,6 +6,9 @@ q² (GeV²). Models are looked up by name in configs (`model = "wilson"`).
 
 - `wilson`: the Wilson coefficients themselves, as real constant shifts at 4.8 GeV; parameters are
   WCxf names (`C9_bsmumu`, `C10_bsmumu`, …). The classic model-independent fit.
+- `dark-z-case-a`, `dark-z-case-b`, `dark-z-case-c`: the dark photon / dark Z of
+  `jaxflav.models.dark_z` (parameters `M_ZD` in GeV, `eps`, `eps_Z`, `g_mu_D`, `Gamma_inv` in GeV;
+  those a config neither fits nor fixes are 0). Returns a `jaxflav.wcxf.Resonance`.
 """
 
 from typing import Callable, NamedTuple
@@ -18,6 +21,7 @@ class Model(NamedTuple):
     description: str
     check: Callable[[list], None]  # raises ValueError for parameter names the model does not have
     wilson: Callable[[dict], dict]  # parameters → wc
+    bounds: dict = {}  # parameter → (low, high) the model is valid in (checked against config ranges)
 
 
 def _check_wilson(names):
@@ -26,7 +30,26 @@ def _check_wilson(names):
 
 WILSON = Model("wilson", "real constant shifts of WCxf Wilson coefficients at 4.8 GeV", _check_wilson, lambda p: dict(p))
 
-MODELS = {m.name: m for m in (WILSON,)}
+def _dark_z(case):
+    from jaxflav.models import dark_z
+
+    required = {"A": ("M_ZD",), "B": ("M_ZD", "g_mu_D"), "C": ("M_ZD", "g_mu_D")}[case]
+
+    def check(names):
+        unknown = sorted(set(names) - set(dark_z.PARAMETERS))
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(dark_z.PARAMETERS)}")
+        missing = [n for n in required if n not in names]
+        if missing:
+            raise ValueError(f"Case {case} needs parameter(s) {', '.join(missing)}")
+
+    def wilson(p):
+        return dark_z.resonance(case, **{n: p.get(n, 0.0) for n in dark_z.PARAMETERS})
+
+    return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", check, wilson, dark_z.BOUNDS)
+
+
+MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"))}
 
 
 def get(name: str) -> Model:

@@ -8,6 +8,10 @@ dark photon, g_V = eεQ_f gives α ε² Q_f² M/3 · β(1 + 2m_f²/M²)). A left
 and Z′ models (issues 5, 6); hadronic widths through the R ratio are added by those models.
 """
 
+import math
+from typing import NamedTuple
+
+import jax
 import jax.numpy as jnp
 
 from kernels.safe_math import sqrt_safe
@@ -29,3 +33,50 @@ def partial_width(mass, m_f, g_v, g_a, n_c=1):
 def neutrino_width(mass, g_l):
     """Γ(V → ν ν̄) in GeV for one left-handed neutrino flavour with coupling g_L: g_L² M/(24π)."""
     return partial_width(mass, 0.0, g_l / 2, g_l / 2)
+
+
+M_TAU = 1.77686  # GeV, PDG 2022
+CHANNELS = ("ee", "mumu", "tautau", "nunu", "hadrons", "invisible")
+
+
+class LightVector(NamedTuple):
+    """A light neutral vector boson: mass (GeV), couplings and an extra invisible width (GeV).
+
+    ℒ ⊃ V_μ [Σ_f f̄ γ^μ (v_f − a_f γ⁵) f + Σ_ν g_ν ν̄ γ^μ P_L ν] with f = (e, μ, τ) in `lepton_v`,
+    `lepton_a`, the light quarks (u, d, s) in `quark_v`, `quark_a`, and (ν_e, ν_μ, ν_τ) in
+    `neutrino`. Shared by the dark-photon / dark-Z model and the Z′ models.
+    """
+
+    mass: jax.Array
+    lepton_v: jax.Array
+    lepton_a: jax.Array
+    neutrino: jax.Array
+    quark_v: jax.Array
+    quark_a: jax.Array
+    invisible: jax.Array
+
+
+def widths(boson: LightVector, m_e, m_mu):
+    """Partial widths (GeV) by channel (`CHANNELS`): leptons and neutrinos at tree level
+    (`partial_width`), hadrons through the R ratio (`jaxflav.models.hadrons`, valid to ~2.5 GeV)."""
+    from jaxflav.models import hadrons
+
+    m = boson.mass
+    masses = (m_e, m_mu, M_TAU)
+    lep = [partial_width(m, mf, boson.lepton_v[i], boson.lepton_a[i]) for i, mf in enumerate(masses)]
+    e = math.sqrt(4 * math.pi * hadrons.ALPHA)
+    had = hadrons.width(m, *(boson.quark_v / e), *(boson.quark_a / e))
+    nu = sum(neutrino_width(m, boson.neutrino[i]) for i in range(3))
+    return dict(zip(CHANNELS, (*lep, nu, had, jnp.asarray(boson.invisible, float))))
+
+
+def total_width(boson: LightVector, m_e, m_mu):
+    """Γ_tot in GeV: the sum of `widths`."""
+    return sum(widths(boson, m_e, m_mu).values())
+
+
+def branching_ratios(boson: LightVector, m_e, m_mu):
+    """Branching fractions by channel."""
+    w = widths(boson, m_e, m_mu)
+    total = sum(w.values())
+    return {k: v / total for k, v in w.items()}

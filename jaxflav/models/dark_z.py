@@ -1,0 +1,135 @@
+"""Dark photon / dark Z (Cases A, B, C of A. Rashed, JHEPGC 12 (2026) 762; seed 000_8c6ceb1288264742.txt).
+
+A light Z_D (10 MeV – 2 GeV) couples to the Standard Model through kinetic mixing ε (like ε × the
+photon) and mass mixing ε_Z (like ε_Z × the Z), §2 of the paper:
+
+    ℒ ⊃ Z_D^μ [e ε J^em_μ + (g/c_W) ε_Z J^Z_μ] (+ the matching W⁺W⁻Z_D, Goldstone couplings),
+
+so with ℒ ⊃ Z_D f̄γ^μ(v_f − a_f γ⁵)f every fermion has v_f = e ε Q_f + (g/c_W) ε_Z (T³_f/2 − Q_f s_W²),
+a_f = (g/c_W) ε_Z T³_f/2, and neutrinos g_ν = (g/c_W) ε_Z/2 (left-handed). Case B adds g_D^μ μ̄γμ Z_D
+(Eq. 6); Case C also adds g_D^e ēγe Z_D tuned to cancel the electron's coupling (Eq. 7) — the
+paper then treats electron modes as pure Standard Model, which this module follows by removing
+the electron's vector *and* axial coupling (Eq. 7's vector term alone would leave a_e).
+
+The b → s Z_D vertex (Eq. 2) at one loop, 't Hooft–Feynman gauge, W bosons, Goldstones and
+u, c, t quarks, expanded to first order in q²/M_W² (Eq. 3's E⁰ + E² q²):
+  * E⁰ (monopole) comes from the Z-like part only (the photon's vanishes by the Ward identity):
+    the Inami–Lim Z penguin C₀(x) summed over the up quarks with λ_i/λ_t;
+  * E² (charge radius): ε × the photon penguin D₀(x) (Inami–Lim, GIM-summed with quark masses,
+    as Peng4BSM@LO does; the u, c logarithms stand in for the light-quark loops at q² ≪ m_q²),
+    plus ε_Z × the Z's: its vector part −s_W² Q is photon-like, its T³ part is taken from the PV
+    computation of `jaxflav.models.penguin` where available (it is ≤ 5·10⁻³ of the E⁰ term);
+  * M¹ (dipole): ε_eff × the photon dipole D₀′ (C₇ = −D₀′/2), entering as a q²-dependent C₇.
+Normalised to H_eff = −(4G_F/√2) λ_t (e²/16π²) Σ C_i O_i (`jaxflav.wcxf`), the vertex V(q²) = E⁰ + E² q²
+(GeV²) gives for lepton ℓ (Eqs. 3–5, with Eq. 3's couplings written as v_ℓ, a_ℓ above)
+
+    C₉,ℓ = V(q²) v_ℓ BW(q²),   C₁₀,ℓ = −V(q²) a_ℓ BW(q²),   C₉′ = C₁₀′ = 0,   BW = 1/(q² − M² + i M Γ),
+
+fixed by the Standard-Model limits it must reproduce: with ε_Z = 1, ε = 0, M → M_Z and q² → 0,
+C₁₀ = −C₀(x_t)/s_W² (the Z-penguin part of C₁₀^SM), C₉ = C₀(1 − 4s_W²)/s_W²; with ε = 1, ε_Z = 0 and
+M → 0, C₉ = −D₀(x_t)(+ light quarks) (the photon-penguin part of C₉) and C₇ = −D₀′/2. Hence
+E⁰ = 4 ε_Z C₀ M_Z²/(s_W² g_Z), g_Z = g/c_W. Couplings use e = √(4π α_e(μ_b)) and s_W² of `inputs`
+(the normalisation of H_eff). Relative to Eq. 3 as printed, (e ε + g/c_W ε_Z g_V^ℓ) becomes
+(−e ε + g/c_W ε_Z (−1/4 + s_W²)) here: the lepton's charge Q = −1 and the ½ of J^Z are explicit.
+
+Widths: `jaxflav.models.vector_boson.widths` (leptons, neutrinos, hadrons through R, and an
+optional extra invisible width `Gamma_inv`, the paper's "additional invisible decays").
+Parameters (GeV for masses): M_ZD, eps, eps_Z, g_mu_D, Gamma_inv.
+"""
+
+import math
+from typing import NamedTuple
+
+import jax.numpy as jnp
+
+from jaxflav import inputs as sm_inputs
+from jaxflav import wcxf
+from jaxflav.models import vector_boson
+from kernels import inami_lim
+
+M_W = 80.377  # GeV, PDG 2022
+M_T = 162.5  # m̄_t(m̄_t), GeV, PDG 2022: the MS-bar mass of leading-order Inami–Lim matching
+M_C = 1.273  # m̄_c(m̄_c), GeV (flavio 2.7.1 / PDG 2022)
+M_U = 2.16e-3  # m̄_u(2 GeV), GeV, PDG 2022
+CASES = ("A", "B", "C")
+PARAMETERS = ("M_ZD", "eps", "eps_Z", "g_mu_D", "Gamma_inv")
+BOUNDS = {"M_ZD": (2 * 0.00051099895, 2.5)}  # GeV: above the e⁺e⁻ threshold, below the R model's reach
+
+
+class Vertex(NamedTuple):
+    """b → s Z_D vertex in C-units: V(q²) = E0 + E2 q² (GeV², dimensionless), dipole M1 (C₇ units)."""
+
+    E0: object
+    E2: object
+    M1: object
+
+
+def electroweak(inputs=sm_inputs.DEFAULT):
+    """(e, s_W², g/c_W) at the scale of H_eff's normalisation (α_e(μ_b), s_W²(M_Z))."""
+    e = jnp.sqrt(4 * math.pi * inputs.alpha_e)
+    s2 = inputs.s2w
+    return e, s2, e / jnp.sqrt(s2 * (1 - s2))
+
+
+def _gim(fn, inputs):
+    """Σ_i (λ_i/λ_t) fn(m_i²/M_W²) over i = u, c, t, λ_i = V_ib V_is*."""
+    lt = sm_inputs.xi(inputs, "t")
+    return sum(sm_inputs.xi(inputs, q) / lt * fn((m / M_W) ** 2) for q, m in (("u", M_U), ("c", M_C), ("t", M_T)))
+
+
+def penguins(inputs=sm_inputs.DEFAULT):
+    """GIM-summed Inami–Lim functions (C₀, D₀, D₀′) of the b → s penguins (complex through the CKM)."""
+    return tuple(_gim(f, inputs) for f in (inami_lim.C0, inami_lim.D0, inami_lim.D0p))
+
+
+def z_slope_t3(inputs=sm_inputs.DEFAULT):
+    """The T³ part of the Z vertex's q² slope in C-units per unit ε_Z (dimensionless): not included
+    (0). It is ≤ 5·10⁻³ of the E⁰ term it always accompanies (module docstring)."""
+    return 0.0
+
+
+def vertex(eps, eps_Z, inputs=sm_inputs.DEFAULT):
+    """`Vertex` of b → s Z_D for mixings ε, ε_Z (module docstring; Eqs. 2–3 of the paper)."""
+    e, s2, gz = electroweak(inputs)
+    c0, d0, d0p = penguins(inputs)
+    eps_em = eps - eps_Z * gz * s2 / e  # photon-like part of the Z_D's couplings, in units of e
+    e0 = eps_Z * 4 * c0 * inputs.m_Z**2 / (s2 * gz)
+    e2 = eps_em * d0 / e + eps_Z * z_slope_t3(inputs)
+    return Vertex(e0, e2, eps_em * (-d0p / 2))
+
+
+def boson(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_inputs.DEFAULT):
+    """`vector_boson.LightVector` of the Z_D in Case "A", "B" or "C" (couplings: module docstring)."""
+    if case not in CASES:
+        raise ValueError(f"unknown dark-Z case {case!r}; known: {', '.join(CASES)}")
+    e, s2, gz = electroweak(inputs)
+    lep_v = -e * eps + gz * eps_Z * (-0.25 + s2)
+    lep_a = gz * eps_Z * (-0.25)
+    direct = 0.0 if case == "A" else g_mu_D
+    keep_e = 0.0 if case == "C" else 1.0
+    lepton_v = jnp.stack([keep_e * lep_v, lep_v + direct, lep_v])
+    lepton_a = jnp.stack([keep_e * lep_a, lep_a, lep_a])
+    charge, t3 = jnp.array([2 / 3, -1 / 3, -1 / 3]), jnp.array([0.5, -0.5, -0.5])
+    quark_v = e * eps * charge + gz * eps_Z * (t3 / 2 - charge * s2)
+    quark_a = gz * eps_Z * t3 / 2
+    neutrino = jnp.full(3, 1.0) * gz * eps_Z / 2
+    return vector_boson.LightVector(jnp.asarray(M_ZD, float), lepton_v, lepton_a, neutrino, quark_v, quark_a, jnp.asarray(Gamma_inv, float))
+
+
+def total_width(z: vector_boson.LightVector, inputs=sm_inputs.DEFAULT):
+    """Γ_tot of the Z_D (GeV)."""
+    return vector_boson.total_width(z, inputs.m_e, inputs.m_mu)
+
+
+def resonance(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_inputs.DEFAULT):
+    """The Z_D's C₇, C₉, C₁₀ for e and μ (Eqs. 3–5) as a `jaxflav.wcxf.Resonance`."""
+    z = boson(case, M_ZD, eps, eps_Z, g_mu_D, Gamma_inv, inputs)
+    vx = vertex(eps, eps_Z, inputs)
+    e = electroweak(inputs)[0]
+    v, a = z.lepton_v[:2], z.lepton_a[:2]  # e, μ
+    zero = jnp.zeros(2, complex)
+    cols = wcxf.COEFFICIENTS  # C7, C7p, C9, C9p, C10, C10p
+    a_res = jnp.stack([zero, zero, vx.E0 * v, zero, -vx.E0 * a, zero], axis=-1)
+    b_res = jnp.stack([vx.M1 * v / (-e), zero, vx.E2 * v, zero, -vx.E2 * a, zero], axis=-1)
+    assert len(cols) == a_res.shape[-1]
+    return wcxf.Resonance(jnp.asarray(M_ZD, float), total_width(z, inputs), a_res, b_res)

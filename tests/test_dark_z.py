@@ -1,0 +1,141 @@
+"""jaxflav.models.dark_z (seed 000_8c6ceb1288264742.txt, §2–3): couplings, widths by hand, the
+Standard-Model limits of the b→sZ_D vertex, and finite χ² and gradients over each Case's box."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+import jaxflav  # noqa: F401
+from jaxflav import likelihood, measurements
+from jaxflav.inputs import DEFAULT
+from jaxflav.inputs import xi as ckm_xi
+from jaxflav.models import dark_z, hadrons, vector_boson
+from jaxflav.predictions import Predictions
+from kernels import inami_lim
+
+E, S2, GZ = (float(x) for x in dark_z.electroweak())
+M_MU, M_E = DEFAULT.m_mu, DEFAULT.m_e
+
+
+def _c(res, q2, lepton, coefficient, width=True):
+    """C(q²) of a Resonance: (a + b q²)/(q² − M² + iMΓ) (Γ → 0 with width=False)."""
+    a, b = res.residue_vectors(lepton)
+    col = 1 + ("C7", "C7p", "C9", "C9p", "C10", "C10p").index(coefficient)
+    m2 = float(res.mass) ** 2
+    return complex(a[col] + b[col] * q2) / (q2 - m2 + 1j * width * float(res.mass * res.width))
+
+
+def test_kinetic_mixing_couples_like_the_photon_and_mass_mixing_like_the_z():
+    z = dark_z.boson("A", 0.3, 1e-3, 0.0)
+    np.testing.assert_allclose(z.lepton_v, -E * 1e-3 * np.ones(3), rtol=1e-14)
+    np.testing.assert_allclose(z.quark_v, E * 1e-3 * np.array([2 / 3, -1 / 3, -1 / 3]), rtol=1e-14)
+    assert float(jnp.abs(z.lepton_a).max()) == 0 and float(jnp.abs(z.neutrino).max()) == 0
+    z = dark_z.boson("A", 0.3, 0.0, 1e-3)  # (g/c_W) ε_Z (T3/2 − Q s², T3/2): the SM Z couplings times ε_Z
+    np.testing.assert_allclose(z.lepton_v, GZ * 1e-3 * (-0.25 + S2) * np.ones(3), rtol=1e-14)
+    np.testing.assert_allclose(z.lepton_a, GZ * 1e-3 * -0.25 * np.ones(3), rtol=1e-14)
+    np.testing.assert_allclose(z.quark_a, GZ * 1e-3 * np.array([0.25, -0.25, -0.25]), rtol=1e-14)
+    np.testing.assert_allclose(z.neutrino, GZ * 1e-3 / 2 * np.ones(3), rtol=1e-14)
+
+
+def test_direct_couplings_of_cases_b_and_c():
+    a, b, c = (dark_z.boson(k, 0.05, 1e-4, 1e-3, 0.03) for k in "ABC")
+    assert float(b.lepton_v[1] - a.lepton_v[1]) == pytest.approx(0.03, rel=1e-14)  # Eq. 6
+    assert float(b.lepton_v[0]) == float(a.lepton_v[0])
+    assert float(c.lepton_v[0]) == 0 and float(c.lepton_a[0]) == 0  # Eq. 7, electron coupling cancelled
+    assert float(c.lepton_v[1]) == float(b.lepton_v[1])
+
+
+def _by_hand(m, mf, v, a):
+    """Γ = M/(12π) β [v²(1 + 2m²/M²) + a² β²] (PDG EW review, Eq. 10.74 form)."""
+    r = (mf / m) ** 2
+    beta = math.sqrt(1 - 4 * r)
+    return m / (12 * math.pi) * beta * (v**2 * (1 + 2 * r) + a**2 * beta**2)
+
+
+@pytest.mark.parametrize("m", [2 * M_MU * 1.0001, 2 * M_MU * 1.05, 0.5])
+def test_leptonic_widths_by_hand_including_just_above_two_muon_masses(m):
+    eps, eps_z = 2e-3, 5e-3
+    v = -E * eps + GZ * eps_z * (-0.25 + S2)
+    a = GZ * eps_z * -0.25
+    w = vector_boson.widths(dark_z.boson("A", m, eps, eps_z), M_E, M_MU)
+    assert float(w["mumu"]) == pytest.approx(_by_hand(m, M_MU, v, a), rel=1e-12)
+    assert float(w["ee"]) == pytest.approx(_by_hand(m, M_E, v, a), rel=1e-12)
+    assert float(w["nunu"]) == pytest.approx(3 * (GZ * eps_z / 2) ** 2 * m / (24 * math.pi), rel=1e-12)
+
+
+def test_no_muon_width_at_or_below_threshold_and_finite_gradient_there():
+    for m in (2 * M_MU, 2 * M_MU * (1 - 1e-12), 0.1):
+        assert float(vector_boson.widths(dark_z.boson("A", m, 1e-3, 1e-3), M_E, M_MU)["mumu"]) == 0.0
+    grad = jax.grad(lambda m: dark_z.total_width(dark_z.boson("B", m, 1e-3, 1e-3, 0.1)))
+    for m in (2 * M_E, 2 * M_MU, 0.27914, 2.0):
+        assert np.isfinite(float(grad(m)))
+
+
+@pytest.mark.parametrize("name", hadrons.RESONANCES)
+def test_dark_photon_hadronic_width_at_the_peaks(name):
+    """Pure kinetic mixing: Γ_had = (α M/3) ε² (e/e₀)² R(M), with R at the peak 9 B_ee B_h/α² plus tails."""
+    m, eps = hadrons.DATA[name]["mass"], 1e-3
+    w = vector_boson.widths(dark_z.boson("A", m, eps, 0.0), M_E, M_MU)["hadrons"]
+    r = hadrons.DATA[name]
+    peak = 9 * r["br_ee"] * r["br_hadrons"] / hadrons.ALPHA**2
+    ratio = float(w) / (hadrons.ALPHA * m / 3 * eps**2 * E**2 / (4 * math.pi * hadrons.ALPHA))
+    assert peak < ratio < peak + {"rho": 4.0, "omega": 9.5, "phi": 1.5}[name]  # + ω/ρ/continuum tails
+
+
+def _gim(fn):
+    lt = ckm_xi(DEFAULT, "t")
+    return sum(complex(ckm_xi(DEFAULT, q) / lt) * float(fn((m / dark_z.M_W) ** 2)) for q, m in (("u", dark_z.M_U), ("c", dark_z.M_C), ("t", dark_z.M_T)))
+
+
+def test_z_limit_gives_the_z_penguin_parts_of_c10_and_c9():
+    """ε_Z = 1, ε = 0, M = M_Z, q² → 0: C10 = −C₀/s_W², C9 = C₀(1 − 4s_W²)/s_W² (BBL: C10 = −Y₀/s_W²,
+    C9 ⊃ Y₀/s_W² − 4Z₀ with Y₀, Z₀ ⊃ C₀; Feynman gauge)."""
+    res = dark_z.resonance("A", DEFAULT.m_Z, 0.0, 1.0)
+    c0 = _gim(inami_lim.C0)
+    q2 = 1e-8
+    assert _c(res, q2, "mu", "C10", width=False) == pytest.approx(-c0 / S2, rel=1e-6)
+    assert _c(res, q2, "mu", "C9", width=False) == pytest.approx(c0 * (1 - 4 * S2) / S2, rel=1e-6)
+    assert abs(_c(res, q2, "mu", "C10", width=False)) == pytest.approx(float(inami_lim.C0((dark_z.M_T / dark_z.M_W) ** 2)) / S2, rel=1e-3)
+
+
+def test_photon_limit_gives_the_photon_penguin_parts_of_c9_and_c7():
+    """ε = 1, ε_Z = 0, M → 0: C9 = −D₀ (BBL C9 ⊃ −4Z₀ ⊃ −D₀), C7 = −D₀′/2 (C₇⁽⁰⁾(M_W)), C10 = 0."""
+    res = dark_z.resonance("A", 1e-6, 1.0, 0.0)
+    q2 = 3.0
+    assert _c(res, q2, "mu", "C9") == pytest.approx(-_gim(inami_lim.D0), rel=1e-9)
+    assert _c(res, q2, "e", "C7") == pytest.approx(-_gim(inami_lim.D0p) / 2, rel=1e-9)
+    assert _c(res, q2, "mu", "C10") == 0
+
+
+@pytest.fixture(scope="module")
+def chi2_and_grad():
+    table = measurements.load("rashed2026_table1")
+    predict = Predictions(measurements.observables(table))
+
+    def build(case):
+        def f(logp):
+            p = 10.0**logp
+            return likelihood.chi2(predict(dark_z.resonance(case, p[0], p[1], p[2], p[3])), table)
+
+        return jax.jit(jax.vmap(jax.value_and_grad(f)))
+
+    return {c: build(c) for c in "ABC"}
+
+
+# 000_8c6ceb1288264742.txt Table 1 bin edges (√q²), thresholds and the VMD peaks, in GeV
+SPECIAL_MASSES = [2 * M_E, 0.01, 0.03, 2 * M_MU, 0.1**0.5, 0.98**0.5, 1.0, 1.1**0.5, 2.0**0.5, 2.0, 0.27914, 0.77526, 0.78266, 1.019461]
+
+
+@pytest.mark.parametrize("case", "ABC")
+def test_finite_chi2_and_gradient_over_the_box(chi2_and_grad, case):
+    """M_ZD over [2m_e, 2 GeV] (log), ε, ε_Z, g_μ^D log-uniform over 10⁻⁶…1, plus special masses."""
+    rng = np.random.default_rng(5)
+    n = 48
+    logp = np.column_stack([rng.uniform(np.log10(0.01), np.log10(2.0), n), *(rng.uniform(-6, 0, n) for _ in range(3))])
+    special = np.column_stack([np.log10(SPECIAL_MASSES), *(rng.uniform(-6, 0, len(SPECIAL_MASSES)) for _ in range(3))])
+    corners = np.array([[np.log10(m), a, b, c] for m in (0.01, 2.0) for a in (-6, 0) for b in (-6, 0) for c in (-6, 0)])
+    value, grad = chi2_and_grad[case](jnp.asarray(np.vstack([logp, special, corners])))
+    assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
