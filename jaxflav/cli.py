@@ -256,14 +256,17 @@ def _plot(opts):
         if (folder / "result.json").is_file():  # a polished best fit, when `jaxflav fit` ran here too
             fit = json.loads((folder / "result.json").read_text())
             best = np.array([fit["best_fit"][n] for n in space.names])
-        names = list(space.names[:2])
-        profile = regions.profile_scan(x, chi2, space, names if len(names) == 2 else names[0])
-        if len(names) == 2:
-            plots.delta_chi2_regions(None, profile, best=best[:2], path=folder / "regions.png")
-            drawn.append("regions.png")
-        else:
+        chi2_min = min(float(np.nanmin(chi2)), float(fit["chi2_min"])) if (folder / "result.json").is_file() else None
+        if space.dim == 1:
+            profile = regions.profile_scan(x, chi2, space, space.names[0], chi2_min=chi2_min)
             plots.profile_1d(None, profile, best=best[0], path=folder / "profile.png")
             drawn.append("profile.png")
+        for j in range(1, space.dim):  # the first parameter against each other one (the papers' planes)
+            pair = [space.names[0], space.names[j]]
+            profile = regions.profile_scan(x, chi2, space, pair, chi2_min=chi2_min)
+            name = "regions.png" if space.dim == 2 else f"regions_{pair[0]}_{pair[1]}.png"
+            plots.delta_chi2_regions(None, profile, best=best[[0, j]], path=folder / name)
+            drawn.append(name)
     if (folder / "samples.npz").is_file():
         meta = json.loads((folder / "posterior.json").read_text())
         space = _space_of(meta)

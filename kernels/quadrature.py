@@ -20,8 +20,7 @@ __all__ = [
     "integrate",
     "integrate_bins",
     "tanh_sinh",
-    "legendre",
-    "interpolation_matrix",
+    "barycentric_weights",
 ]
 
 
@@ -112,31 +111,17 @@ def tanh_sinh(h, t_max):
     return out
 
 
-def legendre(t, n):
-    """Legendre polynomials P_0 … P_{n−1} and their derivatives at t (Bonnet's recursion).
-
-    Returns (P, dP), each of shape t.shape + (n,); n is static. Accurate for |t| ≤ 1 and, with the
-    growth of a polynomial of degree n − 1, moderately outside.
-    """
-    t = jnp.asarray(t)
-    p = [jnp.ones_like(t), t]
-    dp = [jnp.zeros_like(t), jnp.ones_like(t)]
-    for k in range(1, n - 1):
-        p.append(((2 * k + 1) * t * p[k] - k * p[k - 1]) / (k + 1))
-        dp.append(dp[k - 1] + (2 * k + 1) * p[k])  # P'_{k+1} = P'_{k−1} + (2k + 1) P_k
-    return jnp.stack(p[:n], axis=-1), jnp.stack(dp[:n], axis=-1)
-
 
 @functools.lru_cache(maxsize=None)
-def interpolation_matrix(n):
-    """L (n × n, NumPy): the Legendre coefficients of the polynomial through n Gauss–Legendre nodes.
+def barycentric_weights(n):
+    """(t, b): the n Gauss–Legendre nodes and their barycentric interpolation weights (NumPy).
 
-    For values f_k at the nodes t_k of `gauss_legendre(n)`, c = L f gives f(t) = Σ_j c_j P_j(t) for
-    the unique polynomial of degree ≤ n − 1 through them: c_j = (2j + 1)/2 Σ_k w_k P_j(t_k) f_k, as
-    the rule integrates P_j P_m exactly (degree ≤ 2n − 2). Evaluate with `legendre(t, n)[0] @ L`.
+    The polynomial of degree ≤ n − 1 through values f_k at the nodes is
+    p(t) = Σ_k b_k f_k/(t − t_k) / Σ_k b_k/(t − t_k), with b_k = (−1)^k √((1 − t_k²) w_k) for
+    Gauss–Legendre nodes t_k (ascending) and weights w_k (Wang & Xiang, Math. Comp. 81 (2012) 861;
+    Berrut & Trefethen, SIAM Rev. 46 (2004) 501 for the formula and its stability).
     """
     t, w = gauss_legendre(n)
-    p = np.polynomial.legendre.legvander(t, n - 1)  # (k, j) = P_j(t_k)
-    out = (np.arange(n)[:, None] + 0.5) * (w[:, None] * p).T
-    out.flags.writeable = False
-    return out
+    b = (-1.0) ** np.arange(n) * np.sqrt((1 - t**2) * w)
+    b.flags.writeable = False
+    return t, b

@@ -42,14 +42,18 @@ which is i (g²/16π²)(g/c) 2C₀ γ_μ P_L, and gives C10 = −F0/(2 s²) = �
 with a lepton pair; N_γ = −1/2 gives C9 ⊃ 2F2 = −D₀ and N_M = 1/2 gives C7 = −FM = −D₀′/2 (with
 H_eff = −(4G_F/√2) λ_t Σ C_i O_i, O7 = e m_b s̄σF P_R b/16π², O9,10 = e²/16π² (s̄γP_L b)(ℓ̄γ(γ5)ℓ)).
 
-Numbers (M_W = 80.4 GeV, μ² and Δ any: F2 is UV finite): Z slope F2_Z = F2_T3 + s² F2_γ with
-    x_t = (173/80.4)²:  F2_T3 = −1.4127, F2_γ = 0.1616;
-    x_c = (1.27/80.4)²: F2_T3 = −0.4283, F2_γ = 2.2116,
-so F2_Z(x_t) − F2_Z(x_c) = −0.9844 − 2.0500 s² (q² → 0 limits; see the test module).
+Numbers at q² → 0 (M_W = 80.4 GeV; F2 and FM are UV finite and μ-independent one by one, F0
+is not): the Z slope splits as F2_Z = F2_T3 + s_W² F2_γ with
+    x_t = (173/80.4)²:  F2_T3 = 0.119675,  F2_γ = −0.065434,  so F2_Z = 0.119675 − 0.065434 s²;
+    x_c = (1.27/80.4)²: F2_T3 = 1.605150,  F2_γ = −2.158369,  so F2_Z = 1.605150 − 2.158369 s²;
+GIM difference F2_Z(x_t) − F2_Z(x_c) = −1.485475 + 2.092935 s² (= −1.0020 at s² = 0.231).
+Dipole: FM_γ(x_t) = −0.444515, FM_γ(x_c) = −0.638816 (difference 0.1943, i.e. C7 = −0.1943).
 
 Units: GeV, squared masses and q² in GeV². Domain: x from 1e-6 to 10 (and beyond), |q²| ≲ 10 GeV²
-≪ M_W². For a light loop quark and q² above its pair threshold 4 m_u² the integrals are the
-analytic continuation (the absorptive part appears as Im F), not validated there by kernels.pv.
+≪ M_W². Above a loop quark's pair threshold (q² > 4 m_u², e.g. the charm at q² > 6.45 GeV²)
+values and gradients stay finite but are NOT accurate: kernels.pv's C functions are not
+validated there (C(0, q², 0; M_W², m², m²) comes out with the wrong sign of Im C0 and ~1e-4
+relative errors against mpmath), and F2's difference quotient multiplies that by M_W²/q².
 F2 at q² ≠ 0 is a difference quotient: its absolute error is about 1e-13 M_W²/|q²|; for
 |q²| < h (the slope step below) it is the Taylor polynomial of A at 0 instead.
 """
@@ -59,6 +63,7 @@ from typing import NamedTuple
 import jax.numpy as jnp
 
 from kernels import pv
+from kernels.validate import check_positive
 
 __all__ = ["Charges", "PHOTON", "T3", "z_charges", "vertex", "photon_vertex", "z_vertex", "photon_limits", "z_limits"]
 
@@ -94,16 +99,20 @@ _SLOPE_STEP = 1.0 / 20.0
 
 def _amplitudes(x, q2, mw2, ch, mu2, delta):
     """A(q²) (γ^μ P_L coefficient) and FM(q²), summed over diagrams, in the units of the module
-    docstring. q2 may be an array (broadcast); x, mw2 scalars. Diagrams (Dirac algebra by hand):
+    docstring. q2 may be a 1-d array; x, mw2 scalars. Diagrams (Dirac algebra by hand):
       a: V on the quark, W loop;  b: V on the quark, G loop;  c: V on W–W;  d: V on G–G;
       ef: V on W–G and G–W;  legs: self-energy Σ_L(0) = (g²/32π²) [(2 + x)(B0 + B1) − 1].
-    Quark-line integrals C(0, q², 0; M_W², m², m²), boson-line ones C(0, q², 0; m², M_W², M_W²)."""
+    Quark-line integrals C(0, q², 0; M_W², m², m²) and boson-line ones C(0, q², 0; m², M_W², M_W²)
+    come from one broadcast C_all call."""
     m2 = x * mw2
-    ca = pv.C_all(0.0, q2, 0.0, mw2, m2, m2, mu2=mu2, delta=delta)
-    cb = pv.C_all(0.0, q2, 0.0, m2, mw2, mw2, mu2=mu2, delta=delta)
+    shape = (2, *jnp.shape(q2))  # pv wants every argument at the full shape
+    first = jnp.broadcast_to(jnp.stack([mw2 + 0 * m2, m2])[:, None], shape)
+    other = jnp.broadcast_to(jnp.stack([m2, mw2 + 0 * m2])[:, None], shape)
+    zero = jnp.zeros(shape)
+    c = pv.C_all(zero, jnp.broadcast_to(q2, shape), zero, first, other, other, mu2=mu2, delta=delta)
+    a0, a1, a2, a00, a11, a12 = (c[k][0] for k in ("C0", "C1", "C2", "C00", "C11", "C12"))
+    b0, b1, b2, b00, b11, b12 = (c[k][1] for k in ("C0", "C1", "C2", "C00", "C11", "C12"))
     sigma = pv.B0(0.0, mw2, m2, mu2=mu2, delta=delta) + pv.B1(0.0, mw2, m2, mu2=mu2, delta=delta)
-    a0, a1, a2, a00, a11, a12 = (ca[k] for k in ("C0", "C1", "C2", "C00", "C11", "C12"))
-    b0, b1, b2, b00, b11, b12 = (cb[k] for k in ("C0", "C1", "C2", "C00", "C11", "C12"))
 
     amp = (
         0.5 * ch.u_left * (4 * a00 - 2 - 2 * q2 * (a0 + a1 + a2 + a12)) - ch.u_right * m2 * a0  # a
@@ -123,26 +132,38 @@ def _amplitudes(x, q2, mw2, ch, mu2, delta):
     return amp, dipole
 
 
+def _uv_coefficient(x, ch):
+    """K: the coefficient of Δ − log(1/μ²) in A, read off `_amplitudes` (C00 → Δ/4, B0 + B1 → Δ/2).
+    Its x term vanishes for every charge set of the SM (PHOTON, T3): that is UV finiteness after GIM."""
+    return 0.5 * (ch.u_left + 3 * ch.ww - ch.d_left) + 0.25 * x * (ch.u_right + ch.gg - ch.d_left)
+
+
 def vertex(x, q2, mw2, charges, *, mu2=1.0, delta=0.0):
     """(F0, F2, FM) of the module docstring for one loop quark, complex.
 
     x = m_u²/M_W² (> 0), q2 = q² in GeV² (|q²| ≪ M_W²), mw2 = M_W² in GeV², `charges` a `Charges`
-    (PHOTON, T3 or z_charges(s_W²)); mu2, delta: the MS-bar scale and Δ_UV of kernels.pv (only
-    x-independent constants depend on them). The q²-slope at 0 is the 5-point central difference
-    with step h = min(m², M_W²)/20 (error ~ (h/4m²)⁴ ≈ 1e-8 relative), evaluated in the same
-    batched call as A(q²), A(0) and FM(q²).
+    (PHOTON, T3 or z_charges(s_W²)); mu2, delta: the MS-bar scale and Δ_UV of kernels.pv.
+
+    F2 and FM are UV finite and μ-independent, so they are evaluated at μ² = M_W², Δ = 0, where
+    the integrals carry no large logarithms (less rounding in the difference quotients); F0 then
+    moves to the requested (μ², Δ) exactly by + K (Δ + log(μ²/M_W²)), K = `_uv_coefficient`
+    (tests/test_penguin.py checks this against a direct evaluation). The q²-slope at 0 is the
+    5-point central difference with step h = min(m², M_W²)/20 (truncation ~ (h/4m²)⁴ ≈ 1e-8
+    relative), in the same batched call as A(q²), A(0) and FM(q²).
     """
+    check_positive(x=x, mw2=mw2)
     h = _SLOPE_STEP * jnp.minimum(x * mw2, mw2)
     q2 = jnp.asarray(q2, dtype=float)
     points = jnp.stack([q2, jnp.zeros_like(q2), h, -h, 2 * h, -2 * h])
-    amp, dipole = _amplitudes(x, points, mw2, charges, mu2, delta)
+    amp, dipole = _amplitudes(x, points, mw2, charges, mw2, 0.0)
     a_q, a_0, a_p, a_m, a_pp, a_mm = amp
     slope = (8 * (a_p - a_m) - (a_pp - a_mm)) / (12 * h)
     curvature = (16 * (a_p + a_m) - (a_pp + a_mm) - 30 * a_0) / (12 * h * h)
     small = jnp.abs(q2) <= h
     safe_q2 = jnp.where(small, 1.0, q2)
     f2 = mw2 * jnp.where(small, slope + 0.5 * q2 * curvature, (a_q - a_0) / safe_q2)
-    return a_0, f2, dipole[0]
+    f0 = a_0 + _uv_coefficient(x, charges) * (delta + jnp.log(mu2 / mw2))
+    return f0, f2, dipole[0]
 
 
 def photon_vertex(x, q2, mw2, *, mu2=1.0, delta=0.0):

@@ -15,7 +15,7 @@ to 1e-15 here), so each bin integral is split by subtraction at c = clip(M², bi
 where the ∫'s are closed forms (`kernels.breit_wigner.moments`) and the remainders are smooth
 (bounded by g′ and h″/2), so the bin's own Gauss–Legendre nodes in s = ½ ln(q² − 4m_ℓ²) integrate
 them. g(c), h(c), h′(c) come from the polynomial through the nodal values (degree n − 1 in s, the
-same nodes; `kernels.quadrature.interpolation_matrix`). The narrow-width limit ∫|BW|² h → π h(M²)/(MΓ)
+same nodes, barycentric form; `kernels.quadrature.barycentric_weights`). The narrow-width limit ∫|BW|² h → π h(M²)/(MΓ)
 is exact, and nothing depends on the parameters but A, B, M and Γ, so Q stays precomputed.
 
 Accuracy: that of the fixed rule for the remainders (≲ 1e-8 relative for the Table-1 bins) plus
@@ -31,7 +31,7 @@ import numpy as np
 
 from jaxflav.observables.forms import to_real
 from kernels.breit_wigner import minus_square, moments, propagator
-from kernels.quadrature import interpolation_matrix, legendre
+from kernels.quadrature import barycentric_weights
 
 
 class Layout(NamedTuple):
@@ -39,7 +39,8 @@ class Layout(NamedTuple):
 
     index: np.ndarray  # (n_comp, n_max) node indices (padded with 0)
     mask: np.ndarray  # (n_comp, n_max) 1 on real nodes
-    interp: np.ndarray  # (n_comp, n_max, n_max) Legendre coefficients from nodal values (padded)
+    t_nodes: np.ndarray  # (n_comp, n_max) Gauss–Legendre nodes in t ∈ [−1, 1] (padding: 2)
+    bary: np.ndarray  # (n_comp, n_max) their barycentric weights (padding: 0)
     threshold: np.ndarray  # (n_comp,) GeV²; the bin is [lo, hi] = threshold + e^{2 s}, s ∈ [s0, s1]
     s_mid: np.ndarray
     s_half: np.ndarray
@@ -56,21 +57,32 @@ def layout(maps, counts, weights):
     offsets = np.concatenate([[0], np.cumsum(counts)[:-1]])
     index = np.zeros((len(counts), n_max), int)
     mask = np.zeros((len(counts), n_max))
-    interp = np.zeros((len(counts), n_max, n_max))
+    t_nodes, bary = np.full((len(counts), n_max), 2.0), np.zeros((len(counts), n_max))
     thr, s_mid, s_half, lo, hi = (np.zeros(len(counts)) for _ in range(5))
     for j, (m, n, start) in enumerate(zip(maps, counts, offsets)):
         index[j, :n] = start + np.arange(n)
         mask[j, :n] = 1.0
         if m is None:
-            s_half[j] = 1.0
+            s_half[j], bary[j, 0], t_nodes[j, 0] = 1.0, 1.0, 0.5
             continue
         thr[j], s0, s1, n_rule = m
         assert n_rule == n
-        interp[j, :n, :n] = interpolation_matrix(n)
+        t_nodes[j, :n], bary[j, :n] = barycentric_weights(n)
         s_mid[j], s_half[j] = 0.5 * (s1 + s0), 0.5 * (s1 - s0)
         lo[j], hi[j] = thr[j] + np.exp(2 * s0), thr[j] + np.exp(2 * s1)
     point = np.array([m is None for m in maps])
-    return Layout(index, mask, interp, thr, s_mid, s_half, lo, hi, point, np.asarray(weights, float))
+    return Layout(index, mask, t_nodes, bary, thr, s_mid, s_half, lo, hi, point, np.asarray(weights, float))
+
+
+def _barycentric(t, nodes, weights):
+    """Weights λ_k(t), λ′_k(t) with p(t) = Σ λ_k f_k, p′(t) = Σ λ′_k f_k for the polynomial through
+    (nodes, f) (barycentric formula; p′ = Σ λ_k (S − 1/(t − t_k)) f_k with S = Σ λ_k/(t − t_k))."""
+    d = t[:, None] - nodes
+    d = jnp.where(jnp.abs(d) < 1e-13, 1e-13, d)  # t on a node: λ becomes that node's indicator
+    ratio = weights / d
+    lam = ratio / jnp.sum(ratio, axis=-1, keepdims=True)
+    inv = 1 / d
+    return lam, lam * (jnp.sum(lam * inv, axis=-1, keepdims=True) - inv)
 
 
 def _nodal(q2, Q, r0, A, B):
@@ -102,9 +114,8 @@ def values(lay: Layout, q2, Q, sm, r0, A, B, mass, width):
     c = jnp.clip(m2, lay.lo, lay.hi)
     gap = jnp.where(lay.point, 1.0, c - lay.threshold)  # > 0 on every bin
     t = (0.5 * jnp.log(gap) - lay.s_mid) / lay.s_half
-    p, dp = legendre(t, lay.index.shape[1])
-    lam = jnp.einsum("cj,cjk->ck", p, jnp.asarray(lay.interp))
-    dlam = jnp.einsum("cj,cjk->ck", dp, jnp.asarray(lay.interp)) / (2 * gap * lay.s_half)[:, None]
+    lam, dlam = _barycentric(t, jnp.asarray(lay.t_nodes), jnp.asarray(lay.bary))
+    dlam = dlam / (2 * gap * lay.s_half)[:, None]
     at_c = jnp.einsum("ck,ckq->cq", lam, f)  # (n_comp, 5)
     slope_c = jnp.einsum("ck,ckq->cq", dlam, f)
 
