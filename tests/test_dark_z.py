@@ -139,3 +139,26 @@ def test_finite_chi2_and_gradient_over_the_box(chi2_and_grad, case):
     corners = np.array([[np.log10(m), a, b, c] for m in (0.01, 2.0) for a in (-6, 0) for b in (-6, 0) for c in (-6, 0)])
     value, grad = chi2_and_grad[case](jnp.asarray(np.vstack([logp, special, corners])))
     assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
+
+
+def test_t3_constants_are_the_pv_vertex():
+    """dark_z.T3_SLOPE, T3_DIPOLE: the T³ part of the one-loop Z vertex of jaxflav.models.penguin."""
+    from jaxflav.models import penguin
+
+    for q, m in (("u", dark_z.M_U), ("c", dark_z.M_C), ("t", dark_z.M_T)):
+        _, f2, fm = penguin.vertex((m / dark_z.M_W) ** 2, 0.0, dark_z.M_W**2, penguin.T3)
+        assert float(np.real(f2)) == pytest.approx(dark_z.T3_SLOPE[q], rel=1e-9)
+        assert float(np.real(fm)) == pytest.approx(dark_z.T3_DIPOLE[q], rel=1e-9)
+
+
+def test_vertex_e0_is_the_pv_z_penguin():
+    """E⁰ from Inami–Lim C₀ equals 2 M_W² g_Z ΣF0_Z/e² of the PV vertex (GIM difference to x_u)."""
+    from jaxflav.models import penguin
+
+    xs = [(m / dark_z.M_W) ** 2 for m in (dark_z.M_U, dark_z.M_C, dark_z.M_T)]
+    f0 = [complex(penguin.z_limits(x, dark_z.M_W**2, S2)[0]) for x in xs]
+    lam = [complex(ckm_xi(DEFAULT, q) / ckm_xi(DEFAULT, "t")) for q in "uct"]
+    gim = sum(lk * (f - f0[0]) for lk, f in zip(lam, f0))  # Σλ = 0 removes the constant
+    e0_pv = 2 * dark_z.M_W**2 * GZ * gim / E**2
+    e0 = complex(dark_z.vertex(0.0, 1.0).E0) * (dark_z.M_W**2 / (DEFAULT.m_Z**2 * (1 - S2)))  # M_W = c_W M_Z at tree level
+    assert e0 == pytest.approx(e0_pv, rel=1e-8)

@@ -8,7 +8,7 @@ q² (GeV²). Models are looked up by name in configs (`model = "wilson"`).
   WCxf names (`C9_bsmumu`, `C10_bsmumu`, …). The classic model-independent fit.
 - `dark-z-case-a`, `dark-z-case-b`, `dark-z-case-c`: the dark photon / dark Z of
   `jaxflav.models.dark_z` (parameters `M_ZD` in GeV, `eps`, `eps_Z`, `g_mu_D`, `Gamma_inv` in GeV;
-  those a config neither fits nor fixes are 0). Returns a `jaxflav.wcxf.Resonance`.
+  those a config neither fits nor fixes are 0; `sign_eps`, `sign_g_mu_D` = ±1 set relative signs). Returns a `jaxflav.wcxf.Resonance`.
 """
 
 from typing import Callable, NamedTuple
@@ -36,15 +36,19 @@ def _dark_z(case):
     required = {"A": ("M_ZD",), "B": ("M_ZD", "g_mu_D"), "C": ("M_ZD", "g_mu_D")}[case]
 
     def check(names):
-        unknown = sorted(set(names) - set(dark_z.PARAMETERS))
+        known = dark_z.PARAMETERS + dark_z.SIGNS
+        unknown = sorted(set(names) - set(known))
         if unknown:
-            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(dark_z.PARAMETERS)}")
+            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(known)}")
         missing = [n for n in required if n not in names]
         if missing:
             raise ValueError(f"Case {case} needs parameter(s) {', '.join(missing)}")
 
     def wilson(p):
-        return dark_z.resonance(case, **{n: p.get(n, 0.0) for n in dark_z.PARAMETERS})
+        values = {n: p.get(n, 0.0) for n in dark_z.PARAMETERS}
+        values["eps"] = p.get("sign_eps", 1.0) * values["eps"]
+        values["g_mu_D"] = p.get("sign_g_mu_D", 1.0) * values["g_mu_D"]
+        return dark_z.resonance(case, **values)
 
     return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", check, wilson, dark_z.BOUNDS)
 

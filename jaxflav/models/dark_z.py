@@ -17,9 +17,12 @@ u, c, t quarks, expanded to first order in q²/M_W² (Eq. 3's E⁰ + E² q²):
     the Inami–Lim Z penguin C₀(x) summed over the up quarks with λ_i/λ_t;
   * E² (charge radius): ε × the photon penguin D₀(x) (Inami–Lim, GIM-summed with quark masses,
     as Peng4BSM@LO does; the u, c logarithms stand in for the light-quark loops at q² ≪ m_q²),
-    plus ε_Z × the Z's: its vector part −s_W² Q is photon-like, its T³ part is taken from the PV
-    computation of `jaxflav.models.penguin` where available (it is ≤ 5·10⁻³ of the E⁰ term);
-  * M¹ (dipole): ε_eff × the photon dipole D₀′ (C₇ = −D₀′/2), entering as a q²-dependent C₇.
+    plus ε_Z × the Z's: its part −s_W² Q is photon-like, its T³ part comes from the PV computation
+    of `jaxflav.models.penguin` (`T3_SLOPE`; ≈ 10⁻³ of the E⁰ term at q² = 8 GeV²);
+  * M¹ (dipole): the photon dipole D₀′ (C₇ = −D₀′/2) times ε_eff = ε − ε_Z (g/c_W) s_W²/e, plus the
+    Z's T³ dipole (`T3_DIPOLE`), entering as a q²-dependent, lepton-specific C₇.
+  The conversion from the PV normalisation (Γ^μ = (g²/16π²) c_V Σλ_k [F0 γ^μP_L + F2 q²/M_W² …]) is
+  V(q²) = 2 M_W² c_V (F0 + F2 q²/M_W²)/e², fixed by N_Z = 2, N_γ = −1/2 (tests/test_penguin.py).
 Normalised to H_eff = −(4G_F/√2) λ_t (e²/16π²) Σ C_i O_i (`jaxflav.wcxf`), the vertex V(q²) = E⁰ + E² q²
 (GeV²) gives for lepton ℓ (Eqs. 3–5, with Eq. 3's couplings written as v_ℓ, a_ℓ above)
 
@@ -31,6 +34,12 @@ M → 0, C₉ = −D₀(x_t)(+ light quarks) (the photon-penguin part of C₉) a
 E⁰ = 4 ε_Z C₀ M_Z²/(s_W² g_Z), g_Z = g/c_W. Couplings use e = √(4π α_e(μ_b)) and s_W² of `inputs`
 (the normalisation of H_eff). Relative to Eq. 3 as printed, (e ε + g/c_W ε_Z g_V^ℓ) becomes
 (−e ε + g/c_W ε_Z (−1/4 + s_W²)) here: the lepton's charge Q = −1 and the ½ of J^Z are explicit.
+
+Signs. ε, ε_Z and g_D^μ are independent couplings: only their relative signs are physical, and a
+log-scaled fit covers one sign of each. Configs choose them with the fixed parameters `sign_eps`
+and `sign_g_mu_D` (±1; ε_Z > 0 sets the convention). Eqs. 3–4 as printed give C₉/C₁₀ = g_V/g_A for
+the pure ε_Z part, where the SM Z penguin needs −g_V/g_A (C₉ ⊃ C₀(1 − 4s_W²)/s_W², C₁₀ ⊃ −C₀/s_W²):
+with C₁₀ fixed by that limit, the paper's g_D^μ > 0 is `sign_g_mu_D = -1` here.
 
 Widths: `jaxflav.models.vector_boson.widths` (leptons, neutrinos, hadrons through R, and an
 optional extra invisible width `Gamma_inv`, the paper's "additional invisible decays").
@@ -53,6 +62,7 @@ M_C = 1.273  # m̄_c(m̄_c), GeV (flavio 2.7.1 / PDG 2022)
 M_U = 2.16e-3  # m̄_u(2 GeV), GeV, PDG 2022
 CASES = ("A", "B", "C")
 PARAMETERS = ("M_ZD", "eps", "eps_Z", "g_mu_D", "Gamma_inv")
+SIGNS = ("sign_eps", "sign_g_mu_D")  # ±1, held fixed in configs: the log-scaled couplings' relative signs
 BOUNDS = {"M_ZD": (2 * 0.00051099895, 2.5)}  # GeV: above the e⁺e⁻ threshold, below the R model's reach
 
 
@@ -82,10 +92,16 @@ def penguins(inputs=sm_inputs.DEFAULT):
     return tuple(_gim(f, inputs) for f in (inami_lim.C0, inami_lim.D0, inami_lim.D0p))
 
 
-def z_slope_t3(inputs=sm_inputs.DEFAULT):
-    """The T³ part of the Z vertex's q² slope in C-units per unit ε_Z (dimensionless): not included
-    (0). It is ≤ 5·10⁻³ of the E⁰ term it always accompanies (module docstring)."""
-    return 0.0
+# The T³ part of the Z vertex at q² → 0, (F2, FM) of `jaxflav.models.penguin.vertex(x, 0, M_W², T3)`
+# (Denner's normalisation, 't Hooft–Feynman gauge) at x = m_q²/M_W² for the masses above; computed
+# once from the PV integrals (≈10 s) and checked against them in tests/test_dark_z.py.
+T3_SLOPE = {"u": 3.7303716704856065, "c": 1.6042695741700126, "t": 0.13160160044234442}
+T3_DIPOLE = {"u": 0.45833333143322036, "c": 0.458073319147329, "t": 0.2699047880445513}
+
+
+def _gim_table(table, inputs):
+    lt = sm_inputs.xi(inputs, "t")
+    return sum(sm_inputs.xi(inputs, q) / lt * table[q] for q in ("u", "c", "t"))
 
 
 def vertex(eps, eps_Z, inputs=sm_inputs.DEFAULT):
@@ -94,8 +110,9 @@ def vertex(eps, eps_Z, inputs=sm_inputs.DEFAULT):
     c0, d0, d0p = penguins(inputs)
     eps_em = eps - eps_Z * gz * s2 / e  # photon-like part of the Z_D's couplings, in units of e
     e0 = eps_Z * 4 * c0 * inputs.m_Z**2 / (s2 * gz)
-    e2 = eps_em * d0 / e + eps_Z * z_slope_t3(inputs)
-    return Vertex(e0, e2, eps_em * (-d0p / 2))
+    e2 = eps_em * d0 / e + eps_Z * 2 * gz * _gim_table(T3_SLOPE, inputs) / e**2
+    m1 = eps_em * (-d0p / 2) + eps_Z * gz * _gim_table(T3_DIPOLE, inputs) / e
+    return Vertex(e0, e2, m1)
 
 
 def boson(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_inputs.DEFAULT):

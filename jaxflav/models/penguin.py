@@ -16,7 +16,7 @@ derivative ∂_μ + ieQA_μ) and the Z to +(T3 − s²Q) in units of g/c. Loop i
 (naive γ5), rational terms from (D − 4) × UV poles kept.
 
 Normalisation. External quarks are massless and on shell (p² = p'² = 0, momenta p in, p' out,
-q = p − p' carried out by V), where only two structures survive. With the sum of amputated
+q = p − p' carried out by V); m_b is kept to first order for the dipole only. With the sum of amputated
 one-loop diagrams written iΓ^μ (so that a tree vertex of Denner's would be Γ^μ = e g⁻ γ^μ ω₋):
 
     Γ^μ = (g²/16π²) c_V Σ_k λ_k [F0 γ^μ P_L + (F2/M_W²)(q² γ^μ − q^μ q̸) P_L
@@ -25,7 +25,7 @@ one-loop diagrams written iΓ^μ (so that a tree vertex of Denner's would be Γ^
 with c_γ = e, c_Z = g/cos θ_W, P_L = ω₋. On massless spinors q̸ vanishes, so only
 F0 + q² F2/M_W², the whole γ^μ P_L coefficient A(q²), is physical: we define F0 = A(0) and
 F2 = M_W² [A(q²) − A(0)]/q², the q²-slope M_W² A′(0) at q² = 0. FM is the coefficient of
-(p + p')^μ P_R at linear order in m_b (m_s = 0); (p + p')^μ P_R = iσ^{μν}q_ν P_R + O(m_b).
+(p + p')^μ P_R at linear order in m_b (m_s = 0); (p + p')^μ P_R = iσ^{μν}q_ν P_R + m_b γ^μ P_L.
 The self-energy legs enter with total weight one (their m_s → 0 limit with m_b ≠ 0), which the
 Ward identity requires.
 
@@ -54,8 +54,9 @@ Units: GeV, squared masses and q² in GeV². Domain: x from 1e-6 to 10 (and beyo
 values and gradients stay finite but are NOT accurate: kernels.pv's C functions are not
 validated there (C(0, q², 0; M_W², m², m²) comes out with the wrong sign of Im C0 and ~1e-4
 relative errors against mpmath), and F2's difference quotient multiplies that by M_W²/q².
-F2 at q² ≠ 0 is a difference quotient: its absolute error is about 1e-13 M_W²/|q²|; for
-|q²| < h (the slope step below) it is the Taylor polynomial of A at 0 instead.
+F2 at q² ≠ 0 is a difference quotient, A computed at μ² = M_W²: it multiplies kernels.pv's
+~1e-10 relative errors by M_W²/|q²| (F2 good to ~1e-6 relative at q² of a few GeV²); for
+|q²| ≤ h/8, h = min(m², M_W²)/20 the slope step, it is the Taylor polynomial of A at 0.
 """
 
 from typing import NamedTuple
@@ -95,6 +96,9 @@ def z_charges(sw2):
 
 # q²-slope step in units of min(m², M_W²): well inside the nearest threshold (4 m² or 4 M_W²).
 _SLOPE_STEP = 1.0 / 20.0
+# Below |q²| = h/8 F2 is the quadratic Taylor polynomial of A (error ~1e-7 relative there), above
+# it the difference quotient (rounding ~1e-16 M_W²/|q²| relative to A's size).
+_TAYLOR_BELOW = 1.0 / 8.0
 
 
 def _amplitudes(x, q2, mw2, ch, mu2, delta):
@@ -159,7 +163,7 @@ def vertex(x, q2, mw2, charges, *, mu2=1.0, delta=0.0):
     a_q, a_0, a_p, a_m, a_pp, a_mm = amp
     slope = (8 * (a_p - a_m) - (a_pp - a_mm)) / (12 * h)
     curvature = (16 * (a_p + a_m) - (a_pp + a_mm) - 30 * a_0) / (12 * h * h)
-    small = jnp.abs(q2) <= h
+    small = jnp.abs(q2) <= _TAYLOR_BELOW * h
     safe_q2 = jnp.where(small, 1.0, q2)
     f2 = mw2 * jnp.where(small, slope + 0.5 * q2 * curvature, (a_q - a_0) / safe_q2)
     f0 = a_0 + _uv_coefficient(x, charges) * (delta + jnp.log(mu2 / mw2))
