@@ -162,3 +162,35 @@ def test_vertex_e0_is_the_pv_z_penguin():
     e0_pv = 2 * dark_z.M_W**2 * GZ * gim / E**2
     e0 = complex(dark_z.vertex(0.0, 1.0).E0) * (dark_z.M_W**2 / (DEFAULT.m_Z**2 * (1 - S2)))  # M_W = c_W M_Z at tree level
     assert e0 == pytest.approx(e0_pv, rel=1e-8)
+
+
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ('[parameters.M_ZD]\nrange = [0.01, 3.0]\nscale = "log"\n', "domain"),
+        ('[parameters.M_ZD]\nrange = [0.01, 2.0]\n[parameters.epsilon]\nrange = [0.0, 1.0]\n', "epsilon"),
+        ('[parameters.M_ZD]\nrange = [0.01, 2.0]\n[fixed]\nM_ZD = 0.1\n', "both fitted"),
+        ('[parameters.M_ZD]\nrange = [0.01, 2.0]\n[fixed]\neps_Z = "large"\n', "fixed.eps_Z"),
+        ('[parameters.eps]\nrange = [1e-6, 1.0]\nscale = "log"\n', "Case A needs parameter"),
+    ],
+)
+def test_bad_dark_z_configs_name_the_culprit(tmp_path, body, message):
+    from jaxflav import config
+
+    path = tmp_path / "bad.toml"
+    path.write_text(f'model = "dark-z-case-a"\nmeasurements = "rashed2026_table1"\n{body}')
+    with pytest.raises(ValueError, match=message):
+        config.load(str(path))
+
+
+def test_presets_load_with_the_papers_parameter_names():
+    from jaxflav import config
+
+    names = {c: [p.name for p in config.load(f"dark-z-case-{c}").parameters] for c in "abc"}
+    assert names == {"a": ["M_ZD", "eps", "eps_Z"], "b": ["M_ZD", "eps", "eps_Z", "g_mu_D"], "c": ["M_ZD", "g_mu_D"]}
+    assert config.load("dark-z-case-c").fixed == {"eps": 1.6e-5, "eps_Z": 0.004, "sign_g_mu_D": -1.0}
+
+
+def test_unknown_case_raises():
+    with pytest.raises(ValueError, match="unknown dark-Z case 'D'"):
+        dark_z.boson("D", 0.1, 1e-3, 1e-3)
