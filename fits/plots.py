@@ -130,8 +130,10 @@ def delta_chi2_regions(ax, profile, levels=regions.SIGMAS, *, best=None, labels=
     ax.set_ylabel(labels[1])
     handles = [Patch(facecolor=c, label=f"{_fmt_sigma(s)}σ") for s, c in zip(sigmas, colours)]
     point = _best(profile, best, 2)
-    if point is not None:
-        ax.plot(point[0], point[1], "o", color=BEST_FIT_COLOUR, markersize=7, zorder=5)
+    if point is not None:  # a best fit on a bound lies outside the bin centres: keep it in view
+        ax.set_xlim(min(x[0], point[0]), max(x[-1], point[0]))
+        ax.set_ylim(min(y[0], point[1]), max(y[-1], point[1]))
+        ax.plot(point[0], point[1], "o", color=BEST_FIT_COLOUR, markersize=7, zorder=5, clip_on=False)
         handles.append(Line2D([], [], marker="o", color=BEST_FIT_COLOUR, linestyle="", label="best fit"))
     if legend:
         ax.legend(handles=handles, loc="best", frameon=False)
