@@ -5,6 +5,7 @@ every piece is smooth on its own scale, also for Γ/M = 1e-15), itself checked a
 forms for f = c₀ + c₁ q² (arctan and log, evaluated with mpmath at 50 digits).
 """
 
+import math
 import warnings
 
 import jax
@@ -384,3 +385,34 @@ def test_bad_input_raises_naming_the_argument(kwargs, name):
         bw.nodes(**args)
     with pytest.raises(ValueError, match=rf"^{name}\b"):
         bw.integrate(lambda q: q, **args)
+
+
+@pytest.mark.parametrize("a, b, m, width", [(0.5, 2.0, 1.0, 0.05), (1.1, 2.5, 1.2, 1e-3), (0.1, 0.98, 1.0, 0.3), (2.0, 3.0, 1.0, 0.01)])
+def test_moments_match_scipy_quad(a, b, m, width):
+    """kernels.breit_wigner.moments: the closed forms against adaptive quadrature (pole inside, outside)."""
+    from scipy.integrate import quad
+
+    mo = bw.moments(a, b, m, width)
+    g = m * width
+    br = lambda q: (q - m * m) / ((q - m * m) ** 2 + g * g)  # noqa: E731
+    bi = lambda q: -g / ((q - m * m) ** 2 + g * g)  # noqa: E731
+    integrands = {
+        "re": br, "im": bi, "re2": lambda q: br(q) ** 2, "reim": lambda q: br(q) * bi(q), "im2": lambda q: bi(q) ** 2,
+        "u_re2": lambda q: (q - m * m) * br(q) ** 2, "u_reim": lambda q: (q - m * m) * br(q) * bi(q), "u_im2": lambda q: (q - m * m) * bi(q) ** 2,
+    }
+    points = [p for p in (m * m - 10 * g, m * m, m * m + 10 * g) if a < p < b] or None  # resolve a narrow peak
+    for name, fn in integrands.items():
+        ref = quad(fn, a, b, points=points, limit=500, epsabs=0, epsrel=1e-12)[0]
+        scale = max(abs(ref), quad(lambda q: abs(fn(q)), a, b, points=points, limit=500)[0] * 1e-6)
+        assert abs(float(getattr(mo, name)) - ref) <= 1e-8 * scale, name
+
+
+def test_moments_narrow_width_limits():
+    """Γ/M = 1e-15 with the pole inside: ∫β_r² ≈ ∫β_i² ≈ π/(2MΓ), ∫β_r → ½ ln|u_b/u_a|, ∫β_i → −π."""
+    m, width = 1.2, 1e-15
+    mo = bw.moments(1.1, 2.5, m, width)
+    g = m * width
+    assert float(mo.re2) * g == pytest.approx(math.pi / 2, rel=1e-12)
+    assert float(mo.im2) * g == pytest.approx(math.pi / 2, rel=1e-12)
+    assert float(mo.im) == pytest.approx(-math.pi, rel=1e-12)
+    assert float(mo.re) == pytest.approx(0.5 * math.log((2.5 - m * m) ** 2 / (1.1 - m * m) ** 2), rel=1e-12)

@@ -55,3 +55,14 @@ def test_tanh_sinh_handles_endpoint_singularities():
     assert abs(np.sum(w * np.log(x)) + 1.0) < 1e-14  # ∫ log x = −1
     assert abs(np.sum(w / np.sqrt(xc)) - 2.0) < 1e-12  # ∫ (1 − x)^{-1/2} = 2, needs accurate 1 − x
     assert abs(np.sum(w * np.log(x + 1e-12)) - (-1.0 + 1e-12 * np.log(1 + 1e12) + np.log1p(1e-12))) < 1e-13
+
+
+def test_barycentric_weights_interpolate_the_polynomial_through_the_nodes():
+    """p(t) = Σ b_k f_k/(t − t_k) / Σ b_k/(t − t_k) reproduces a degree n − 1 polynomial (Berrut–Trefethen)."""
+    n = 12
+    t, b = quadrature.barycentric_weights(n)
+    coeffs = np.random.default_rng(1).normal(size=n)
+    f = np.polynomial.legendre.legval(t, coeffs)
+    for x in (-0.93, -0.1, 0.377, 0.999):
+        p = np.sum(b * f / (x - t)) / np.sum(b / (x - t))
+        assert p == pytest.approx(np.polynomial.legendre.legval(x, coeffs), rel=1e-12, abs=1e-12)
