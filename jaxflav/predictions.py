@@ -2,7 +2,8 @@
 
     predict = Predictions([("<dBR/dq2>(B0->K*mumu)", 1.1, 2.5), ("BR(Bs->mumu)",)])
     predict({"C9_bsmumu": -1.0})                          # constant shifts
-    predict({"C9_bsmumu": lambda q2: bw(q2)})             # any JAX function of q² (GeV²)
+    predict({"C9_bsmumu": lambda q2: bw(q2)})             # any JAX function of q²
+    predict(Resonance.from_names(M, Γ, {"C9_bsmumu": (a, b)}))  # one s-channel boson, exact bins (GeV²)
     jax.vmap(lambda p: predict(lambda q2: model(p, q2)))(points)
 
 Building `Predictions` fixes the observables, bins and inputs (static); it computes, once, the

@@ -28,7 +28,7 @@ def _sub_bins(lo, hi, m2, g, n=40):
         ("<BR>(B0->K*mumu)", 1.1, 2.5, 1.5, 1e-12, 1e-10),  # pole inside, Γ/M = 1e-12
         ("<BR>(B+->Kmumu)", 1.1, 6.0, 2.0, 1e-6, 1e-8),  # pole on no node, mid-bin
         ("<BR>(B0->K*mumu)", 1.1, 2.5, 1.1**0.5, 1e-5, 1e-7),  # pole exactly on the lower edge
-        ("<BR>(B->Xsmumu)", 1.0, 6.0, 1.2, 1e-4, 1e-6),
+        pytest.param("<BR>(B->Xsmumu)", 1.0, 6.0, 1.2, 1e-4, 1e-6, marks=pytest.mark.slow),
     ],
 )
 def test_narrow_resonance_matches_sub_bins_packed_at_the_pole(name, lo, hi, mass, width, rtol):
