@@ -149,3 +149,20 @@ def test_w_row_is_a_unit_vector_and_g_right_hermitian():
 def test_unknown_pair_raises():
     with pytest.raises(ValueError, match="unknown pair 'bd'"):
         bl23.loop_matrices("bd", 0.01)
+
+
+def test_survey_equals_the_direct_coupling_and_runs_a_million_samples():
+    import time
+
+    import jax
+
+    w = bl23.haar_rows(jax.random.PRNGKey(0), 1_000_000)
+    np.testing.assert_allclose(np.abs(np.asarray(w[:5])) ** 2 @ np.ones(3), 1.0, rtol=1e-14)
+    start = time.perf_counter()
+    kl, kp = jax.block_until_ready(bl23.survey(w, 0.14, 1e-3))
+    assert time.perf_counter() - start < 60  # the budget on 2 cores (measured: well under 1 s)
+    c_l, c_r = bl23.loop_matrices("ds", 0.14**2)
+    direct = bl23.effective_coupling(c_l, c_r, bl23.g_left(1e-3), bl23.g_right(1e-3, w[7]))
+    assert float(kl[7]) == pytest.approx(float(bl23.br_kl_to_pi0(direct, 0.14)), rel=1e-12)
+    assert float(kp[7]) == pytest.approx(float(bl23.br_kp_to_pip(direct, 0.14)), rel=1e-12)
+    assert np.all(np.isfinite(np.asarray(kl))) and np.all(np.isfinite(np.asarray(kp)))
