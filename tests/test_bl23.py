@@ -166,3 +166,22 @@ def test_survey_equals_the_direct_coupling_and_runs_a_million_samples():
     assert float(kl[7]) == pytest.approx(float(bl23.br_kl_to_pi0(direct, 0.14)), rel=1e-12)
     assert float(kp[7]) == pytest.approx(float(bl23.br_kp_to_pip(direct, 0.14)), rel=1e-12)
     assert np.all(np.isfinite(np.asarray(kl))) and np.all(np.isfinite(np.asarray(kp)))
+
+
+def test_b_decay_ratios_match_table_1():
+    """Table I ratios that do not depend on W_u or g_eff^{sb}: B⁰→K⁰/B⁺→K⁺ = 1.44/1.56 (lifetimes,
+    to the printed 3 digits), B⁺→K*⁺/B⁰→K*⁰ = 1.78/1.65 (1 %), B⁰→K*⁰/B⁺→K⁺ = 1.65/1.56 (B → K*
+    against B → K form factors: BSZ/GRvDV here, Refs. [72, 73] there; 3 %); and the 140/128 MeV
+    ratio of B⁺→K⁺ with the table's g_B−L (1.15e-3/1.02e-3)² = 1.65/1.56 (1 %)."""
+    br = {m: {k: float(bl23.br_b_decay(k, 1e-8, m)) for k in bl23.B_DECAYS} for m in (0.128, 0.140)}
+    r = br[0.128]
+    assert r["B0->K0"] / r["B+->K+"] == pytest.approx(1.44 / 1.56, rel=5e-3)
+    assert r["B+->K*+"] / r["B0->K*0"] == pytest.approx(1.78 / 1.65, rel=0.01)
+    assert r["B0->K*0"] / r["B+->K+"] == pytest.approx(1.65 / 1.56, rel=0.03)
+    scaling = br[0.140]["B+->K+"] / r["B+->K+"] * (1.15 / 1.02) ** 2
+    assert scaling == pytest.approx(1.65 / 1.56, rel=0.01)
+
+
+def test_b_decays_finite_towards_small_masses():
+    for m in (1e-3, 0.01, 0.5, 2.0):
+        assert all(np.isfinite(float(bl23.br_b_decay(k, 1e-8, m))) for k in bl23.B_DECAYS)
