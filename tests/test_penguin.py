@@ -160,6 +160,7 @@ def _re_sum_and_grad(x, q2):
     return jax.value_and_grad(lambda x: sum(jnp.real(v) for v in penguin.vertex(x, q2, MW2, _ALL)))(x)
 
 
+@pytest.mark.slow  # 28 s; the x-gradient against finite differences below stays in the fast suite
 def test_values_and_x_gradients_finite():
     """Finite values and jax.grad for x from 1e-6 to 10, q² from 0 to 10 GeV² (above the light
     quarks' pair thresholds too, where the values are not accurate but must stay finite)."""

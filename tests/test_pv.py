@@ -387,7 +387,7 @@ def test_gradients_above_thresholds_are_finite_and_match_finite_differences():
         assert np.all(np.abs(grad[:, i] - fd) <= 1e-5 * (np.abs(fd) + np.abs(np.asarray(parts(x))) / x[i])), point
 
 
-@pytest.mark.parametrize("x", [0.1, 0.3, 0.5, 0.8, 2.0])
+@pytest.mark.parametrize("x", [pytest.param(0.1, marks=pytest.mark.slow), 0.3, pytest.param(0.5, marks=pytest.mark.slow), 0.8, 2.0])
 def test_momentum_derivatives_at_zero_momentum(x):
     """d/dp² at p² = 0 (where a root of the radial quadratic is at infinity) against central differences."""
     masses = (MW2, x * MW2, x * MW2)

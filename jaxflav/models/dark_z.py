@@ -95,8 +95,8 @@ def penguins(inputs=sm_inputs.DEFAULT):
 # The T³ part of the Z vertex at q² → 0, (F2, FM) of `jaxflav.models.penguin.vertex(x, 0, M_W², T3)`
 # (Denner's normalisation, 't Hooft–Feynman gauge) at x = m_q²/M_W² for the masses above; computed
 # once from the PV integrals (≈10 s) and checked against them in tests/test_dark_z.py.
-T3_SLOPE = {"u": 3.7303716704856065, "c": 1.6042695741700126, "t": 0.13160160044234442}
-T3_DIPOLE = {"u": 0.45833333143322036, "c": 0.458073319147329, "t": 0.2699047880445513}
+T3_SLOPE = {"u": 3.7304208649561503, "c": 1.6042695742054212, "t": 0.1316016004423585}
+T3_DIPOLE = {"u": 0.4583333314332169, "c": 0.458073319147326, "t": 0.26990478804455126}
 
 
 def _gim_table(table, inputs):
