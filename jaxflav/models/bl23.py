@@ -28,7 +28,9 @@ from typing import NamedTuple
 
 import jax.numpy as jnp
 
+from jaxflav.inputs import HBAR
 from kernels import pv
+from kernels.safe_math import kallen
 
 PAIRS = {"ds": (0, 1), "sb": (1, 2), "db": (0, 2)}  # (q, b) columns of the CKM matrix: d, s, b = 0, 1, 2
 
@@ -154,7 +156,6 @@ KAONS = KaonInputs(
     f_plus0=0.9706,  # FLAG 2019 (Aoki et al., EPJC 80 (2020) 113), N_f = 2+1+1
     lambda_plus=0.0297,  # PDG 2018 K_e3 linear slope of f₊ (K⁺ and K_L averages 2.97e-2)
 )
-HBAR = 6.582119569509066e-25  # GeV s
 
 
 def form_factor(q2, kaons: KaonInputs = KAONS):
@@ -162,12 +163,8 @@ def form_factor(q2, kaons: KaonInputs = KAONS):
     return kaons.f_plus0 * (1 + kaons.lambda_plus * q2 / kaons.m_pip**2)
 
 
-def _kallen(x, y, z):
-    return (x - y - z) ** 2 - 4 * y * z
-
-
 def _two_body(coupling2, m_k, m_pi, tau, m_zp, kaons):
-    lam = jnp.maximum(_kallen(m_k**2, m_pi**2, m_zp**2), 0.0)
+    lam = jnp.maximum(kallen(m_k**2, m_pi**2, m_zp**2), 0.0)
     return coupling2 * lam**1.5 * form_factor(m_zp**2, kaons) ** 2 / (64 * math.pi * m_zp**2 * m_k**3 * HBAR / tau)
 
 
@@ -228,7 +225,7 @@ def br_b_decay(mode, g_eff, m_zp, inputs=None):
     family, process, mb_name, mm_name, tau_name, kappa2 = B_DECAYS[mode]
     m_b, m_m, tau = getattr(inputs, mb_name), getattr(inputs, mm_name), getattr(inputs, tau_name)
     q2 = m_zp**2
-    lam = jnp.maximum(_kallen(m_b**2, m_m**2, q2), 0.0)
+    lam = jnp.maximum(kallen(m_b**2, m_m**2, q2), 0.0)
     width = HBAR / tau
     g2 = jnp.abs(g_eff) ** 2
     if family == "P":

@@ -81,15 +81,20 @@ def electroweak(inputs=sm_inputs.DEFAULT):
     return e, s2, e / jnp.sqrt(s2 * (1 - s2))
 
 
-def _gim(fn, inputs):
-    """Σ_i (λ_i/λ_t) fn(m_i²/M_W²) over i = u, c, t, λ_i = V_ib V_is*."""
+def _gim(values, inputs):
+    """Σ_i (λ_i/λ_t) values[i] over i = u, c, t, λ_i = V_ib V_is*."""
     lt = sm_inputs.xi(inputs, "t")
-    return sum(sm_inputs.xi(inputs, q) / lt * fn((m / M_W) ** 2) for q, m in (("u", M_U), ("c", M_C), ("t", M_T)))
+    return sum(sm_inputs.xi(inputs, q) / lt * values[q] for q in ("u", "c", "t"))
+
+
+def _at_masses(fn):
+    """{q: fn(m_q²/M_W²)} for the up-type quarks."""
+    return {q: fn((m / M_W) ** 2) for q, m in (("u", M_U), ("c", M_C), ("t", M_T))}
 
 
 def penguins(inputs=sm_inputs.DEFAULT):
     """GIM-summed Inami–Lim functions (C₀, D₀, D₀′) of the b → s penguins (complex through the CKM)."""
-    return tuple(_gim(f, inputs) for f in (inami_lim.C0, inami_lim.D0, inami_lim.D0p))
+    return tuple(_gim(_at_masses(f), inputs) for f in (inami_lim.C0, inami_lim.D0, inami_lim.D0p))
 
 
 # The T³ part of the Z vertex at q² → 0, (F2, FM) of `jaxflav.models.penguin.vertex(x, 0, M_W², T3)`
@@ -99,19 +104,14 @@ T3_SLOPE = {"u": 3.7304208649561503, "c": 1.6042695742054212, "t": 0.13160160044
 T3_DIPOLE = {"u": 0.4583333314332169, "c": 0.458073319147326, "t": 0.26990478804455126}
 
 
-def _gim_table(table, inputs):
-    lt = sm_inputs.xi(inputs, "t")
-    return sum(sm_inputs.xi(inputs, q) / lt * table[q] for q in ("u", "c", "t"))
-
-
 def vertex(eps, eps_Z, inputs=sm_inputs.DEFAULT):
     """`Vertex` of b → s Z_D for mixings ε, ε_Z (module docstring; Eqs. 2–3 of the paper)."""
     e, s2, gz = electroweak(inputs)
     c0, d0, d0p = penguins(inputs)
     eps_em = eps - eps_Z * gz * s2 / e  # photon-like part of the Z_D's couplings, in units of e
     e0 = eps_Z * 4 * c0 * inputs.m_Z**2 / (s2 * gz)
-    e2 = eps_em * d0 / e + eps_Z * 2 * gz * _gim_table(T3_SLOPE, inputs) / e**2
-    m1 = eps_em * (-d0p / 2) + eps_Z * gz * _gim_table(T3_DIPOLE, inputs) / e
+    e2 = eps_em * d0 / e + eps_Z * 2 * gz * _gim(T3_SLOPE, inputs) / e**2
+    m1 = eps_em * (-d0p / 2) + eps_Z * gz * _gim(T3_DIPOLE, inputs) / e
     return Vertex(e0, e2, m1)
 
 
