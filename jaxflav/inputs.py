@@ -41,6 +41,7 @@ class Inputs(NamedTuple):
     m_Kp: float
     m_K0: float
     m_phi: float
+    m_rho0: float
     tau_B0: float  # s
     tau_Bp: float  # s
     tau_Bs: float  # s
@@ -75,6 +76,7 @@ DEFAULT = Inputs(
     m_Kp=0.493677,
     m_K0=0.497611,
     m_phi=1.019461,
+    m_rho0=0.77526,  # PDG 2022 ρ(770)⁰; flavio's float (775.26 MeV × 1e-3) is 1 ulp larger
     tau_B0=1.5190675212344948e-12,
     tau_Bp=1.638158180564725e-12,
     tau_Bs=1.5201199929582135e-12,
