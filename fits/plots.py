@@ -362,3 +362,85 @@ def _labels(labels, names):
     if len(labels) != len(names):
         raise ValueError(f"labels must give {len(names)} entries ({', '.join(names)}), got {len(labels)}")
     return labels
+
+
+BAND_COLOURS = ("#c020c0", "#d62728", "#2ca02c", "#1f77b4")  # favoured: magenta, red, … (002, Fig. 2)
+EXCLUSION_COLOURS = ("#1f77b4", "#7f7f7f", "#2ca02c", "#ff7f0e", "#17becf", "#e377c2", "#8c564b")
+
+
+def bands(ax, x, y, favoured=None, excluded=None, *, threshold=2.71, scales=("linear", "linear"), labels=("x", "y"),
+          path=None, figsize=(5.6, 4.4)):
+    """A map of several constraints on one 2-D grid, in the style of `002_afd25a313d970311.txt`, Fig. 2:
+    each favoured constraint as its 1σ (darker) and 2σ (lighter) band, each excluding one as a
+    hatched-edge shaded region.
+
+    x (nx,), y (ny,): the grid; favoured: {label: χ² of that constraint (nx, ny)}, drawn where
+    χ² − min χ² < 1 and < 4; excluded: {label: χ² (nx, ny)}, shaded where χ² > `threshold`
+    (2.71: a 90 % CL one-sided limit). scales: "linear" or "log" per axis. Returns the Figure.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    fields = {**(favoured or {}), **(excluded or {})}
+    if not fields:
+        raise ValueError("bands needs at least one favoured or excluded field")
+    for name, v in fields.items():
+        if np.shape(v) != (x.size, y.size):
+            raise ValueError(f"field {name!r} must have shape (len(x), len(y)) = ({x.size}, {y.size}), got {np.shape(v)}")
+    fig, ax = _axes(ax, figsize)
+    from matplotlib.patches import Patch
+
+    handles = []
+    for (name, chi2), colour in zip((excluded or {}).items(), EXCLUSION_COLOURS * 4):
+        z = np.asarray(chi2, dtype=float).T
+        if np.any(z > threshold):
+            ax.contourf(x, y, z, levels=[threshold, np.inf], colors=[colour], alpha=0.3)
+            ax.contour(x, y, z, levels=[threshold], colors=[colour], linewidths=0.8)
+        handles.append(Patch(facecolor=colour, alpha=0.3, edgecolor=colour, label=f"{name} (excluded)"))
+    for (name, chi2), colour in zip((favoured or {}).items(), BAND_COLOURS * 4):
+        z = np.asarray(chi2, dtype=float).T
+        z = z - np.nanmin(z)
+        ax.contourf(x, y, z, levels=[-1.0, 1.0, 4.0], colors=[colour, _lighten(colour)], alpha=0.85)
+        handles.append(Patch(facecolor=colour, label=f"{name} 1σ, 2σ"))
+    for which, s in zip("xy", scales):
+        if s not in ("linear", "log"):
+            raise ValueError(f"scales must be 'linear' or 'log', got {s!r}")
+        getattr(ax, f"set_{which}scale")(s)
+        if s == "log":
+            from matplotlib.ticker import NullFormatter
+
+            getattr(ax, f"{which}axis").set_minor_formatter(NullFormatter())
+    ax.set_xlim(x[0], x[-1])
+    ax.set_ylim(y[0], y[-1])
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    ax.legend(handles=handles, loc="best", frameon=False, fontsize="small")
+    if path is not None:
+        save(fig, path)
+    return fig
+
+
+def selected_points(panels, groups, *, path=None, figsize=None):
+    """Scatter panels of the points a selection keeps, as in `002_afd25a313d970311.txt`, Fig. 3.
+
+    panels: [(x label, y label, x (N,), y (N,)), …], one panel each; groups: [(label, mask (N,),
+    colour, marker), …], drawn in order (draw the widest selection first). Returns the Figure.
+    """
+    if not panels or not groups:
+        raise ValueError("selected_points needs at least one panel and one group")
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize or (3.4 * len(panels), 3.4), layout="constrained")
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
+    for ax, (xl, yl, xs, ys) in zip(axes, panels):
+        xs, ys = np.asarray(xs, dtype=float), np.asarray(ys, dtype=float)
+        for label, mask, colour, marker in groups:
+            mask = np.asarray(mask, dtype=bool)
+            if mask.shape != xs.shape:
+                raise ValueError(f"group {label!r}: mask shape {mask.shape} differs from the points' {xs.shape}")
+            ax.plot(xs[mask], ys[mask], marker, color=colour, markersize=3, linestyle="", label=f"{label} ({mask.sum()})")
+        ax.set_xlabel(xl)
+        ax.set_ylabel(yl)
+    axes[0].legend(loc="best", frameon=False, fontsize="small")
+    if path is not None:
+        save(fig, path)
+    return fig

@@ -211,10 +211,13 @@ def _scan(opts):
     cfg, out, problem = _setup(opts, "scan")
     c = cfg.scan
     n = int(np.prod(c["points"])) if isinstance(c["points"], list) else c["points"]
-    keep = "all" if n <= KEEP_ALL_UP_TO else scan.Best(100_000)
-    res = scan.scan(problem.chi2, problem.space, design=c["design"], points=c["points"], seed=c["seed"], chunk=c["chunk"], out=out / "chunks", keep=keep)
+    f, by = problem.chi2, None
+    if problem.terms is not None:  # constraint models: keep each term's χ² too (for `jaxflav plot`)
+        f, by = (lambda x: {"chi2": problem.chi2(x), "terms": problem.terms(x)}), "chi2"
+    keep = "all" if n <= KEEP_ALL_UP_TO else scan.Best(100_000, by=by)
+    res = scan.scan(f, problem.space, design=c["design"], points=c["points"], seed=c["seed"], chunk=c["chunk"], out=out / "chunks", keep=keep)
     res.to_npz(out / "scan.npz")
-    values = np.asarray(res.values)
+    values = np.asarray(res.values["chi2"] if isinstance(res.values, dict) else res.values)
     best = int(np.nanargmin(values))
     result = {
         **_result_header(cfg, problem, "scan"),
@@ -251,7 +254,8 @@ def _plot(opts):
         meta = json.loads((folder / "scan.json").read_text())
         space = _space_of(meta)
         data = np.load(folder / "scan.npz")
-        x, chi2 = data["x"], data["values"]
+        x, chi2 = data["x"], data["values" if "values" in data.files else "values.chi2"]
+        drawn += _constraint_plots(folder, meta, data, space)
         best = np.array([meta["best_fit"][n] for n in space.names])
         if (folder / "result.json").is_file():  # a polished best fit, when `jaxflav fit` ran here too
             fit = json.loads((folder / "result.json").read_text())
@@ -279,6 +283,48 @@ def _plot(opts):
         raise SystemExit(f"jaxflav plot: {folder} holds no scan (scan.json) or samples (samples.npz) to draw")
     print("wrote " + ", ".join(str(folder / d) for d in drawn))
     return 0
+
+
+def _constraint_plots(folder, meta, data, space):
+    """For constraint models (per-term χ² in the scan): a Fig.-2-style band map on 2-D grids, and
+    for the (B−L)₂₃ Scenario II survey the W_u elements that explain the measurements (Fig. 3)."""
+    import numpy as np
+
+    from fits import plots
+    from jaxflav import constraints
+
+    names = [k[len("values.terms."):] for k in data.files if k.startswith("values.terms.")]
+    if not names:
+        return []
+    terms = {t.name: t for t in constraints.load(meta["config"]["measurements"]) if t.name in names}
+    chi2 = {n: data[f"values.terms.{n}"] for n in terms}
+    scan_cfg = meta["config"].get("scan", {})
+    drawn = []
+    if space.dim == 2 and scan_cfg.get("design") == "grid" and len(data["x"]) == int(np.prod(scan_cfg["points"])):
+        shape = tuple(scan_cfg["points"])
+        x, y = (np.unique(data["x"][:, k]) for k in (0, 1))
+        grid = {n: v.reshape(shape) for n, v in chi2.items()}
+        favoured = {n: grid[n] for n, t in terms.items() if t.kind == "measurement"}
+        excluded = {n: grid[n] for n, t in terms.items() if t.kind == "upper_limit" and np.any(grid[n] > 0)}
+        scales = [p.scale for p in space.parameters]
+        plots.bands(None, x, y, favoured, excluded, scales=scales, labels=space.names, path=folder / "constraints.png")
+        drawn.append("constraints.png")
+    if meta["config"].get("model") == "bl23-scenario-2":
+        p = dict(zip(space.names, data["x"].T))
+        fixed = meta.get("fixed", {})
+        get = lambda n: p[n] if n in p else np.full(len(data["x"]), fixed[n])  # noqa: E731
+        psi, phi = get("psi"), get("phi")
+        w2 = np.sin(psi) * np.cos(phi) * np.exp(1j * get("theta_12"))
+        w3 = np.sin(psi) * np.sin(phi) * np.exp(1j * get("theta_13"))
+        limits_ok = np.all([chi2[n] <= 2.71 for n, t in terms.items() if t.kind == "upper_limit"], axis=0)
+        measured = [chi2[n] for n, t in terms.items() if t.kind == "measurement"]
+        groups = [(f"all measurements within {k}σ", limits_ok & np.all([c <= k * k for c in measured], axis=0), colour, marker)
+                  for k, colour, marker in ((2, "#e6c619", "o"), (1, "#2ca02c", "s"))]
+        panels = [("|(W_u)_11|", "|(W_u)_13|", np.cos(psi), np.abs(w3)),
+                  ("Re (W_u)_12", "Im (W_u)_12", w2.real, w2.imag), ("Re (W_u)_13", "Im (W_u)_13", w3.real, w3.imag)]
+        plots.selected_points(panels, groups, path=folder / "w_u.png")
+        drawn.append("w_u.png")
+    return drawn
 
 
 def _bench(opts):

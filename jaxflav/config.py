@@ -23,7 +23,7 @@ import tomllib
 from typing import NamedTuple
 
 from fits.space import Parameter, Space
-from jaxflav import measurements, models
+from jaxflav import constraints, measurements, models
 
 SECTIONS = {
     "fit": {"starts": int, "method": str, "seed": int},
@@ -134,7 +134,10 @@ def load(preset_or_path) -> Config:
     table = doc["measurements"]
     if base is not None and (base / table).is_file():
         table = str(base / table)
-    measurements.load(table)  # fails early, naming the file, row and field
+    if model.observables is not None:
+        constraints.load(table)  # fails early, naming the file, term and field
+    else:
+        measurements.load(table)  # fails early, naming the file, row and field
     scan = _section(doc, "scan", where)
     if scan["design"] not in ("grid", "sobol", "random"):
         raise ValueError(f"{where}: scan.design must be grid, sobol or random, got {scan['design']!r}")
@@ -160,21 +163,25 @@ def _fixed(spec, fitted, where):
 class Problem(NamedTuple):
     space: Space
     chi2: object  # physical point (dim,) → χ²
-    table: object  # jaxflav.measurements.Table
-    predict: object  # the Predictions of the table's rows
-    wilson: object  # physical point → wc
+    table: object  # jaxflav.measurements.Table, or the tuple of jaxflav.constraints.Term
+    predict: object  # the Predictions of the table's rows, or physical point → {observable: value}
+    wilson: object  # physical point → wc (None for constraint models)
     chi2_sm: float | None
+    terms: object = None  # physical point → {term name: χ²} (constraint models)
 
 
 def problem(config: Config) -> Problem:
-    """The χ² of a config: model → Wilson coefficients → Table predictions → χ² (jaxflav.likelihood)."""
+    """The χ² of a config: model → Wilson coefficients → Table predictions → χ² (jaxflav.likelihood),
+    or, for models with `observables`, model → observables → constraint terms (jaxflav.constraints)."""
     from jaxflav import likelihood
     from jaxflav.predictions import Predictions
 
     space = Space(config.parameters)
+    model = models.get(config.model)
+    if model.observables is not None:
+        return _constraint_problem(config, space, model)
     table = measurements.load(config.measurements)
     predict = Predictions(measurements.observables(table))
-    model = models.get(config.model)
 
     def wilson(x):
         return model.wilson({**config.fixed, **space.as_dict(x)})
@@ -184,6 +191,27 @@ def problem(config: Config) -> Problem:
 
     chi2_sm = float(likelihood.chi2(predict(None), table))  # every model here contains the SM (couplings → 0)
     return Problem(space, chi2, table, predict, wilson, chi2_sm)
+
+
+def _constraint_problem(config, space, model):
+    observables = model.observables()
+    point = lambda x: {**config.fixed, **space.as_dict(x)}  # noqa: E731
+    probe = observables({n: 0.1 for n in [p.name for p in config.parameters] + list(config.fixed)})
+    terms = constraints.load(config.measurements, known=set(probe))
+
+    def predict(x):
+        return observables(point(x))
+
+    def per_term(x):
+        p = point(x)
+        return constraints.chi2_terms(terms, observables(p), p[model.mass])
+
+    def chi2(x):
+        return sum(per_term(x).values())
+
+    zero = {name: 0.0 for name in probe}  # couplings → 0: the SM (backgrounds only)
+    chi2_sm = float(constraints.chi2(terms, zero, 0.0))
+    return Problem(space, chi2, terms, predict, None, chi2_sm, per_term)
 
 
 def as_json(config: Config) -> dict:

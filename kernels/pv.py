@@ -60,6 +60,7 @@ _FAR = 1.0  # roots further than this from [0, 1]: the u integrand is smooth, us
 _NEAR_DOUBLE = 1e-3  # |r1 − r2| below this times the roots' distance to [0, 1]: Taylor
 _ASYMPTOTIC = 4.0  # |r| above which Φ_n(r) is summed as a series in 1/r
 _N_ASYMPTOTIC = 28
+_NEGLIGIBLE_WEIGHT = 1e-36  # v nodes with a smaller weight are dropped (`_c_integrals`)
 
 
 def _check(masses, momenta=(), mu2=1.0, delta=0.0):
@@ -405,6 +406,12 @@ def _c_integrals(p12, p22, p32, m12, m22, m32, names=_C_NAMES):
     p1, p2, p3, m1, m2, m3 = (x[..., None] for x in (p1, p2, p3, m1, m2, m3))
     c = jnp.broadcast_to(m1, a.shape)
     b1 = m1 - v * m2 - vc * m3 - v * p1 - vc * p3 + 2.0 * v * vc * p2
+    # A node that a t² end map pushes to within ~1e-9 of a double root (weight ~1e-40) can give
+    # 0/0 in the partial fractions; its contribution is below 1e-18 of the integral. Such nodes get
+    # a harmless quadratic (u² + 1, roots ±i) and weight 0: the double-`where` keeps gradients finite.
+    keep = weight > _NEGLIGIBLE_WEIGHT
+    weight = jnp.where(keep, weight, 0.0)
+    a, b, c, e, b1, disc = (jnp.where(keep, x, y) for x, y in ((a, 1.0), (b, 0.0), (c, 1.0), (e, 2.0), (b1, -2.0), (disc, -4.0)))
     rows = [_C_NAMES.index(name) for name in names]
     radial = _radial(a, b, c, e, b1, disc)[..., _C_POWERS[rows]]
     polynomial = v[..., None] ** _C_V_POWERS[rows, 0] * vc[..., None] ** _C_V_POWERS[rows, 1]

@@ -125,3 +125,21 @@ def barycentric_weights(n):
     b = (-1.0) ** np.arange(n) * np.sqrt((1 - t**2) * w)
     b.flags.writeable = False
     return t, b
+
+
+def barycentric_basis(t, nodes, weights):
+    """λ_k(t), λ′_k(t) (shapes (…, n)) with p(t) = Σ λ_k f_k and p′(t) = Σ λ′_k f_k for the
+    polynomial through (nodes, f_k): the barycentric formula (Berrut & Trefethen, SIAM Rev. 46
+    (2004) 501), p′ = Σ λ_k (S − 1/(t − t_k)) f_k with S = Σ λ_k/(t − t_k).
+
+    `t` any shape, `nodes` and `weights` (n,) as from `barycentric_weights`. A t within 1e-13 of a
+    node is moved 1e-13 off it, where λ is that node's indicator to rounding: values and
+    gradients stay finite on the nodes.
+    """
+    t = jnp.asarray(t)
+    d = t[..., None] - nodes
+    d = jnp.where(jnp.abs(d) < 1e-13, 1e-13, d)
+    ratio = weights / d
+    lam = ratio / jnp.sum(ratio, axis=-1, keepdims=True)
+    inv = 1 / d
+    return lam, lam * (jnp.sum(lam * inv, axis=-1, keepdims=True) - inv)

@@ -9,6 +9,11 @@ q² (GeV²). Models are looked up by name in configs (`model = "wilson"`).
 - `dark-z-case-a`, `dark-z-case-b`, `dark-z-case-c`: the dark photon / dark Z of
   `jaxflav.models.dark_z` (parameters `M_ZD` in GeV, `eps`, `eps_Z`, `g_mu_D`, `Gamma_inv` in GeV;
   those a config neither fits nor fixes are 0; `sign_eps`, `sign_g_mu_D` = ±1 set relative signs). Returns a `jaxflav.wcxf.Resonance`.
+- `bl23-scenario-1`, `bl23-scenario-2`: the (B−L)₂₃ Z′ of `jaxflav.models.bl23` against the K-decay
+  and (g − 2)_μ constraints (`jaxflav.constraints`, e.g. `kang2021_kaon`): parameters `m_Zp` (GeV,
+  [0.01, 2m_μ]) and `g_BL`; below 2m_μ, where Z′ → νν̄ is its only decay (Eq. 3.1); Scenario II adds the first row of W_u, (cos ψ, sin ψ cos φ e^{iθ₁₂},
+  sin ψ sin φ e^{iθ₁₃}) (Eq. 4.13), as `psi`, `phi`, `theta_12`, `theta_13`; Scenario I drops the
+  C_R g_R terms (§IV.B). These models have `observables` instead of Wilson coefficients.
 """
 
 from typing import Callable, NamedTuple
@@ -22,6 +27,8 @@ class Model(NamedTuple):
     check: Callable[[list], None]  # raises ValueError for parameter names the model does not have
     wilson: Callable[[dict], dict]  # parameters → wc
     bounds: dict = {}  # parameter → (low, high) the model is valid in (checked against config ranges)
+    observables: Callable | None = None  # () → (parameters → {observable: value}); for constraint files
+    mass: str | None = None  # the parameter that is the boson mass (constraints' mass windows)
 
 
 def _check_wilson(names):
@@ -53,7 +60,34 @@ def _dark_z(case):
     return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", check, wilson, dark_z.BOUNDS)
 
 
-MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"))}
+def _bl23(scenario):
+    from jaxflav.models import bl23
+
+    names = ("m_Zp", "g_BL") + (("psi", "phi", "theta_12", "theta_13") if scenario == 2 else ())
+
+    def check(given):
+        unknown = sorted(set(given) - set(names))
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(names)}")
+        missing = [n for n in names if n not in given]
+        if missing:
+            raise ValueError(f"Scenario {'I' * scenario} needs parameter(s) {', '.join(missing)} (fitted or fixed)")
+
+    def observables():
+        table = bl23.loop_table()  # built here, outside any trace
+
+        def predict(p):
+            w = bl23.w_row(p["psi"], p["phi"], p["theta_12"], p["theta_13"]) if scenario == 2 else None
+            return bl23.kaon_observables(p["g_BL"], p["m_Zp"], w, table)
+
+        return predict
+
+    description = f"(B−L)₂₃ Z′, Scenario {'I' * scenario}: K → π Z′ and (g − 2)_μ (Kang, Shigekami 2021)"
+    bounds = {"m_Zp": (0.01, 2 * bl23.M_MU), "g_BL": (0.0, 1.0)}  # Z′ → νν̄ only below 2m_μ (Eq. 3.1)
+    return Model(f"bl23-scenario-{scenario}", description, check, None, bounds, observables, "m_Zp")
+
+
+MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2))}
 
 
 def get(name: str) -> Model:

@@ -23,13 +23,18 @@ Wolfenstein parameters with the exact PDG relation to the standard parametrisati
 g₂² = 4π α(M_Z)/s_W². Units: GeV.
 """
 
+import functools
 import math
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
 from jaxflav.inputs import HBAR
 from kernels import pv
+from kernels.loop_functions import delta_g_minus_2
+from kernels.quadrature import barycentric_basis, barycentric_weights
 from kernels.safe_math import kallen
 
 PAIRS = {"ds": (0, 1), "sb": (1, 2), "db": (0, 2)}  # (q, b) columns of the CKM matrix: d, s, b = 0, 1, 2
@@ -180,8 +185,6 @@ def br_kl_to_pi0(g_eff, m_zp, kaons: KaonInputs = KAONS):
 
 def haar_rows(key, n):
     """n first rows of Haar-random unitary W_u: complex Gaussian vectors normalised (uniform on the unit sphere of C³)."""
-    import jax
-
     z = jax.random.normal(key, (n, 3, 2))
     z = z[..., 0] + 1j * z[..., 1]
     return z / jnp.linalg.norm(z, axis=-1, keepdims=True)
@@ -198,6 +201,89 @@ def survey(w, m_zp, g_BL, inputs: BL23Inputs = PDG2018, kaons: KaonInputs = KAON
     form = jnp.einsum("ni,ij,nj->n", jnp.conj(w), c_r, w)
     g_eff = (fixed - g_BL / 3 * form) / (16 * math.pi**2)
     return br_kl_to_pi0(g_eff, m_zp, kaons), br_kp_to_pip(g_eff, m_zp, kaons)
+
+
+M_MU = 0.1056583745  # GeV, PDG 2018
+
+
+def delta_a_mu(g_BL, m_zp):
+    """Δa_μ from the Z′ loop: the muon's B−L charge −1 gives a vector coupling g_{B−L} (Eq. 3.2's
+    lepton analogue; kernels.loop_functions.delta_g_minus_2, heavy limit g²m_μ²/(12π² m_Z′²))."""
+    return delta_g_minus_2(M_MU / m_zp, g_BL, 0.0)
+
+
+class LoopTable(NamedTuple):
+    """The W-penguin loop couplings of one pair tabulated in ln m_Z′ on Gauss–Legendre nodes over
+    [m_lo, m_hi] (GeV), for interpolation in scans and fits (`loop_couplings`):
+
+        s_L(m) = Σ_ij (C_L)_ij (ĝ_L)_ij with ĝ_L = g_L/g_{B−L} (the CKM-fixed left part),
+        C_R(m) (3×3), so that g_eff = g_{B−L}/(16π²) [s_L + (tr C_R − w†C_R w)/3] (Eqs. 3.4, 4.5).
+    """
+
+    m_lo: float
+    m_hi: float
+    nodes: np.ndarray  # (n,) in [−1, 1]
+    weights: np.ndarray  # (n,) barycentric weights
+    s_left: np.ndarray  # (n,) complex
+    c_right: np.ndarray  # (n, 3, 3) complex
+
+
+@functools.partial(jax.jit, static_argnums=(0, 2))
+def loop_matrices_batch(pair, q2, inputs: BL23Inputs = PDG2018):
+    """`loop_matrices` at many q² (1-D array, GeV²), jitted: (C_L, C_R) of shape (n, 3, 3)."""
+    return jax.vmap(lambda x: loop_matrices(pair, x, inputs))(q2)
+
+
+@functools.lru_cache(maxsize=16)
+def loop_table(pair="ds", m_lo=0.01, m_hi=0.36, n=40, inputs: BL23Inputs = PDG2018):
+    """`LoopTable` of `pair` on n nodes in ln m_Z′ ∈ [ln m_lo, ln m_hi] (GeV), from `loop_matrices`.
+
+    The nearest non-analytic point is the u–u threshold m_Z′ = 2m_u (4.4 MeV), outside the
+    default range, so the interpolant converges geometrically: with n = 40 it agrees with the
+    direct PV evaluation to ~1e-12 relative (tests/test_bl23.py). Built once per argument set
+    (~9 s on 2 CPU cores, nearly all of it compiling the PV functions).
+    """
+    if pair not in PAIRS:
+        raise ValueError(f"unknown pair {pair!r}; known: {', '.join(PAIRS)}")
+    if not 2 * inputs.m_u < m_lo < m_hi:
+        raise ValueError(f"loop_table: need 2 m_u = {2 * inputs.m_u} GeV < m_lo < m_hi, got [{m_lo}, {m_hi}]")
+    t, b = barycentric_weights(n)
+    m = np.exp(np.log(m_lo) + (t + 1) / 2 * np.log(m_hi / m_lo))
+    g_hat = g_left(1.0, ckm(inputs))
+    c_l, c_r = loop_matrices_batch(pair, jnp.asarray(m**2), inputs)
+    s_left = np.asarray(jnp.sum(c_l * g_hat, axis=(1, 2)))
+    if not (np.all(np.isfinite(s_left)) and np.all(np.isfinite(np.asarray(c_r)))):
+        raise FloatingPointError(f"loop_table({pair!r}): non-finite PV values on the nodes in [{m_lo}, {m_hi}] GeV")
+    return LoopTable(float(m_lo), float(m_hi), t, b, s_left, np.asarray(c_r))
+
+
+def loop_couplings(table: LoopTable, m_zp):
+    """(s_L, C_R) of `table` at m_Z′ (GeV, within [m_lo, m_hi]) by barycentric interpolation."""
+    t = 2 * jnp.log(m_zp / table.m_lo) / math.log(table.m_hi / table.m_lo) - 1
+    lam, _ = barycentric_basis(t, jnp.asarray(table.nodes), jnp.asarray(table.weights))
+    return lam @ jnp.asarray(table.s_left), jnp.einsum("...k,kij->...ij", lam, jnp.asarray(table.c_right))
+
+
+def g_eff_from_table(table: LoopTable, g_BL, m_zp, w=None):
+    """g_eff(m_Z′²) = g_{B−L}/(16π²) [s_L + (tr C_R − w†C_R w)/3] (Eqs. 3.4, 4.5) from `table`;
+    w = None drops the C_R g_R terms (Scenario I of §IV.B)."""
+    s_left, c_right = loop_couplings(table, m_zp)
+    total = s_left
+    if w is not None:
+        total = total + (jnp.trace(c_right) - jnp.einsum("i,ij,j->", jnp.conj(w), c_right, w)) / 3
+    return g_BL * total / (16 * math.pi**2)
+
+
+def kaon_observables(g_BL, m_zp, w=None, table: LoopTable | None = None, kaons: KaonInputs = KAONS):
+    """The quantities the K-decay and (g − 2)_μ constraints compare with (`jaxflav/data/kang2021_kaon.toml`):
+    BR(K_L → π⁰Z′), BR(K⁺ → π⁺Z′) (Eqs. 4.6–4.7; Z′ → νν̄ invisible) and Δa_μ, at one point."""
+    table = loop_table() if table is None else table
+    g_eff = g_eff_from_table(table, g_BL, m_zp, w)
+    return {
+        "BR(KL->pi0Zp)": br_kl_to_pi0(g_eff, m_zp, kaons),
+        "BR(K+->pi+Zp)": br_kp_to_pip(g_eff, m_zp, kaons),
+        "Delta a_mu": delta_a_mu(g_BL, m_zp),
+    }
 
 
 B_DECAYS = {  # mode: (family, form-factor process, B mass, meson mass, B lifetime fields of jaxflav.inputs; κ²)

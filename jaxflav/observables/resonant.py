@@ -31,7 +31,7 @@ import numpy as np
 
 from jaxflav.observables.forms import to_real
 from kernels.breit_wigner import minus_square, moments, propagator
-from kernels.quadrature import barycentric_weights
+from kernels.quadrature import barycentric_basis, barycentric_weights
 
 
 class Layout(NamedTuple):
@@ -74,17 +74,6 @@ def layout(maps, counts, weights):
     return Layout(index, mask, t_nodes, bary, thr, s_mid, s_half, lo, hi, point, np.asarray(weights, float))
 
 
-def _barycentric(t, nodes, weights):
-    """Weights λ_k(t), λ′_k(t) with p(t) = Σ λ_k f_k, p′(t) = Σ λ′_k f_k for the polynomial through
-    (nodes, f) (barycentric formula; p′ = Σ λ_k (S − 1/(t − t_k)) f_k with S = Σ λ_k/(t − t_k))."""
-    d = t[:, None] - nodes
-    d = jnp.where(jnp.abs(d) < 1e-13, 1e-13, d)  # t on a node: λ becomes that node's indicator
-    ratio = weights / d
-    lam = ratio / jnp.sum(ratio, axis=-1, keepdims=True)
-    inv = 1 / d
-    return lam, lam * (jnp.sum(lam * inv, axis=-1, keepdims=True) - inv)
-
-
 def _nodal(q2, Q, r0, A, B):
     """Weighted nodal values of (g₁, g₂, h_rr, h_ri, h_ii) for Q with weights folded in."""
     v = A + B * q2[:, None]
@@ -114,7 +103,7 @@ def values(lay: Layout, q2, Q, sm, r0, A, B, mass, width):
     c = jnp.clip(m2, lay.lo, lay.hi)
     gap = jnp.where(lay.point, 1.0, c - lay.threshold)  # > 0 on every bin
     t = (0.5 * jnp.log(gap) - lay.s_mid) / lay.s_half
-    lam, dlam = _barycentric(t, jnp.asarray(lay.t_nodes), jnp.asarray(lay.bary))
+    lam, dlam = barycentric_basis(t, jnp.asarray(lay.t_nodes), jnp.asarray(lay.bary))
     dlam = dlam / (2 * gap * lay.s_half)[:, None]
     at_c = jnp.einsum("ck,ckq->cq", lam, f)  # (n_comp, 5)
     slope_c = jnp.einsum("ck,ckq->cq", dlam, f)

@@ -1,0 +1,222 @@
+"""Single-observable constraints (measurements with asymmetric errors, upper limits in boson-mass
+windows) read from TOML files under `jaxflav/data/`, and their χ² terms.
+
+A file holds a `[source]` header (`citation`, optional `seed`, `doi`) and one `[[term]]` per
+constraint:
+
+    [[term]]
+    name = "KOTO"                          # unique; per-term χ² are reported under it
+    observable = "BR(KL->pi0Zp)"           # a key of the model's prediction dict
+    kind = "measurement"                   # or "upper_limit"
+    experiment = "KOTO"
+    citation = "…"
+    central = 2.1e-9                       # measurement: central value, 1σ errors, optional 2σ errors
+    sigma = { up = 2.0e-9, down = 1.1e-9 } # a number is symmetric
+    sigma2 = { up = 4.1e-9, down = 1.7e-9 }
+    background = 3.4e-11                   # optional, added to the prediction (e.g. the SM rate)
+    limit = 0.9e-9                         # upper_limit: the limit at confidence level `cl`
+    cl = 0.9
+    mass_windows = [[0.1312, 0.1388]]      # optional: the boson masses (GeV) the term applies to
+
+χ² terms (one per term, `chi2_terms`), with d = prediction + background − central:
+- measurement: χ² = z², z = |d|/σ₁ within 1σ on the side of d; with `sigma2`, z runs linearly
+  from 1 to 2 between the 1σ and 2σ points and beyond, so that χ² = 1 and 4 fall exactly on the
+  printed 68 % and 95 % intervals of a non-Gaussian result;
+- upper_limit: a half-normal in the prediction p ≥ 0 whose `cl` quantile is the limit,
+  χ² = (p/σ)² with σ = limit/(√2 erf⁻¹(cl)), so χ² = 2.71 at a 90 % CL limit; zero outside
+  `mass_windows`.
+Every file is validated on load: a bad file raises ValueError naming file, term and field.
+"""
+
+import importlib.resources
+import math
+import tomllib
+from pathlib import Path
+from statistics import NormalDist
+from typing import NamedTuple
+
+import jax.numpy as jnp
+
+KINDS = ("measurement", "upper_limit")
+_REQUIRED = {"name": str, "observable": str, "kind": str, "experiment": str, "citation": str}
+_BY_KIND = {
+    "measurement": ({"central", "sigma"}, {"sigma2", "background"}),
+    "upper_limit": ({"limit", "cl"}, {"mass_windows", "background"}),
+}
+
+
+class Term(NamedTuple):
+    name: str
+    observable: str
+    kind: str
+    experiment: str
+    citation: str
+    central: float = 0.0
+    sigma: tuple = (1.0, 1.0)  # (up, down)
+    sigma2: tuple | None = None  # (up, down) at 2σ
+    background: float = 0.0
+    limit: float = 0.0
+    cl: float = 0.9
+    mass_windows: tuple | None = None  # ((lo, hi), …) GeV
+
+
+def _fail(where, message):
+    raise ValueError(f"{where}: {message}")
+
+
+def _number(value, where, positive=False):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        _fail(where, f"expected a finite number, got {value!r}")
+    if positive and value <= 0:
+        _fail(where, f"must be > 0, got {value!r}")
+    return float(value)
+
+
+def _pair(value, where):
+    if isinstance(value, dict):
+        if set(value) != {"up", "down"}:
+            _fail(where, f"expected {{ up, down }}, got keys {sorted(value)}")
+        return _number(value["up"], f"{where}.up", True), _number(value["down"], f"{where}.down", True)
+    v = _number(value, where, True)
+    return v, v
+
+
+def _windows(value, where):
+    if not isinstance(value, list) or not value:
+        _fail(where, f"expected a list of [low, high] mass windows in GeV, got {value!r}")
+    out = []
+    for k, w in enumerate(value):
+        if not (isinstance(w, list) and len(w) == 2):
+            _fail(f"{where}[{k}]", f"expected [low, high], got {w!r}")
+        lo, hi = (_number(x, f"{where}[{k}]") for x in w)
+        if not 0 <= lo < hi:
+            _fail(f"{where}[{k}]", f"need 0 ≤ low < high, got [{lo}, {hi}]")
+        out.append((lo, hi))
+    return tuple(out)
+
+
+def _term(raw, where, known):
+    if not isinstance(raw, dict):
+        _fail(where, f"expected a table, got {raw!r}")
+    for key, kind in _REQUIRED.items():
+        if not isinstance(raw.get(key), kind):
+            _fail(f"{where}, field '{key}'", "missing" if key not in raw else f"expected a string, got {raw[key]!r}")
+    where = f"{where} ({raw['name']})"
+    if raw["kind"] not in KINDS:
+        _fail(f"{where}, field 'kind'", f"must be one of {', '.join(KINDS)}, got {raw['kind']!r}")
+    if known is not None and raw["observable"] not in known:
+        _fail(f"{where}, field 'observable'", f"unknown observable {raw['observable']!r}; known: {', '.join(sorted(known))}")
+    required, optional = _BY_KIND[raw["kind"]]
+    missing = sorted(required - set(raw))
+    unknown = sorted(set(raw) - set(_REQUIRED) - required - optional)
+    if missing:
+        _fail(where, f"missing field(s) {', '.join(missing)} for kind {raw['kind']!r}")
+    if unknown:
+        _fail(where, f"unknown field(s) {', '.join(unknown)} for kind {raw['kind']!r}")
+    fields = {k: raw[k] for k in _REQUIRED}
+    if "central" in raw:
+        fields["central"] = _number(raw["central"], f"{where}, field 'central'")
+    if "sigma" in raw:
+        fields["sigma"] = _pair(raw["sigma"], f"{where}, field 'sigma'")
+    if "sigma2" in raw:
+        fields["sigma2"] = _pair(raw["sigma2"], f"{where}, field 'sigma2'")
+        if any(s2 <= s1 for s1, s2 in zip(fields["sigma"], fields["sigma2"])):
+            _fail(f"{where}, field 'sigma2'", "2σ errors must exceed the 1σ ones on both sides")
+    if "background" in raw:
+        fields["background"] = _number(raw["background"], f"{where}, field 'background'")
+    if "limit" in raw:
+        fields["limit"] = _number(raw["limit"], f"{where}, field 'limit'", True)
+    if "cl" in raw:
+        fields["cl"] = _number(raw["cl"], f"{where}, field 'cl'")
+        if not 0 < fields["cl"] < 1:
+            _fail(f"{where}, field 'cl'", f"must lie in (0, 1), got {fields['cl']}")
+    if "mass_windows" in raw:
+        fields["mass_windows"] = _windows(raw["mass_windows"], f"{where}, field 'mass_windows'")
+    return Term(**fields)
+
+
+def _path(path_or_name):
+    path = Path(path_or_name)
+    if path.suffix == ".toml" or path.exists():
+        return path
+    return importlib.resources.files("jaxflav") / "data" / f"{path_or_name}.toml"
+
+
+def load(path_or_name, *, known=None) -> tuple:
+    """The terms of a constraint file (a path, or a packaged name such as "kang2021_kaon").
+
+    `known`: the observables the caller can predict; a term on any other raises ValueError.
+    """
+    path = _path(path_or_name)
+    if not path.is_file():
+        raise ValueError(f"constraint file {path_or_name!r} not found")
+    where = str(path_or_name)
+    try:
+        doc = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as err:
+        raise ValueError(f"{where}: malformed TOML: {err}") from None
+    unknown = sorted(set(doc) - {"source", "term"})
+    if unknown:
+        _fail(where, f"unknown top-level key(s) {', '.join(unknown)}; known: source, term")
+    source = doc.get("source")
+    if not isinstance(source, dict) or not isinstance(source.get("citation"), str):
+        _fail(where, "[source] with a `citation` string is required")
+    raw = doc.get("term")
+    if not isinstance(raw, list) or not raw:
+        _fail(where, "needs at least one [[term]]")
+    terms = tuple(_term(t, f"{where}, term {k + 1}", known) for k, t in enumerate(raw))
+    names = [t.name for t in terms]
+    if len(set(names)) != len(names):
+        _fail(where, f"term names must be unique, got {names}")
+    return terms
+
+
+def is_constraint_file(path_or_name) -> bool:
+    """Whether `path_or_name` is a constraint file (has [[term]] entries) rather than a binned table."""
+    path = _path(path_or_name)
+    if not path.is_file():
+        return False
+    try:
+        return "term" in tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError:
+        return False
+
+
+def _measurement(term, prediction):
+    d = prediction + term.background - term.central
+    above = d > 0
+    s1 = jnp.where(above, term.sigma[0], term.sigma[1])
+    z = jnp.abs(d) / s1
+    if term.sigma2 is not None:
+        s2 = jnp.where(above, term.sigma2[0], term.sigma2[1])
+        z = jnp.where(z > 1, 1 + (jnp.abs(d) - s1) / (s2 - s1), z)
+    return z * z
+
+
+def _upper_limit(term, prediction, mass):
+    sigma = term.limit / (math.sqrt(2) * _erfinv(term.cl))
+    chi2 = ((prediction + term.background) / sigma) ** 2
+    if term.mass_windows is None:
+        return chi2
+    if mass is None:
+        raise ValueError(f"constraint {term.name!r} applies in mass windows: give the boson mass")
+    inside = sum((mass >= lo) & (mass <= hi) for lo, hi in term.mass_windows) > 0
+    return jnp.where(inside, chi2, 0.0)
+
+
+def _erfinv(p):
+    return NormalDist().inv_cdf((1 + p) / 2) / math.sqrt(2)
+
+
+def chi2_terms(terms, predictions: dict, mass=None) -> dict:
+    """{term name: χ²} for `predictions` (observable → value) and the boson mass (GeV)."""
+    out = {}
+    for term in terms:
+        p = predictions[term.observable]
+        out[term.name] = _measurement(term, p) if term.kind == "measurement" else _upper_limit(term, p, mass)
+    return out
+
+
+def chi2(terms, predictions: dict, mass=None):
+    """Σ of `chi2_terms`."""
+    return sum(chi2_terms(terms, predictions, mass).values())
