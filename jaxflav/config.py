@@ -1,7 +1,8 @@
 """Fit, scan and sampling configs (TOML), presets, and the χ² they define.
 
 A config names a model (`jaxflav.models`), its parameters with ranges and scales, a measurement
-table (`jaxflav.measurements`) and the settings of each job:
+table (`jaxflav.measurements`; for models with `observables`, a constraint file of
+`jaxflav.constraints`) and the settings of each job:
 
     model = "wilson"
     measurements = "rashed2026_table1"       # packaged name, or a path relative to this file

@@ -42,6 +42,9 @@ class Inputs(NamedTuple):
     m_K0: float
     m_phi: float
     m_rho0: float
+    m_rhop: float
+    m_pi0: float
+    m_pip: float
     tau_B0: float  # s
     tau_Bp: float  # s
     tau_Bs: float  # s
@@ -77,6 +80,9 @@ DEFAULT = Inputs(
     m_K0=0.497611,
     m_phi=1.019461,
     m_rho0=0.77526,  # PDG 2022 ρ(770)⁰; flavio's float (775.26 MeV × 1e-3) is 1 ulp larger
+    m_rhop=0.77526,  # flavio 2.7.1 uses the ρ⁰ mass for ρ⁺ too
+    m_pi0=0.1349768,  # PDG 2022
+    m_pip=0.13957039,  # PDG 2022
     tau_B0=1.5190675212344948e-12,
     tau_Bp=1.638158180564725e-12,
     tau_Bs=1.5201199929582135e-12,

@@ -287,6 +287,10 @@ def kaon_observables(g_BL, m_zp, w=None, table: LoopTable | None = None, kaons: 
 
 
 B_DECAYS = {  # mode: (family, form-factor process, B mass, meson mass, B lifetime fields of jaxflav.inputs; κ²)
+    "B0->pi0": ("P", "B->pi", "m_B0", "m_pi0", "tau_B0", 2.0),
+    "B+->pi+": ("P", "B->pi", "m_Bp", "m_pip", "tau_Bp", 1.0),
+    "B0->rho0": ("V", "B->rho", "m_B0", "m_rho0", "tau_B0", 2.0),
+    "B+->rho+": ("V", "B->rho", "m_Bp", "m_rhop", "tau_Bp", 1.0),
     "B0->K0": ("P", "B->K", "m_B0", "m_K0", "tau_B0", 1.0),
     "B+->K+": ("P", "B->K", "m_Bp", "m_Kp", "tau_Bp", 1.0),
     "B0->K*0": ("V", "B->K*", "m_B0", "m_Kst0", "tau_B0", 1.0),
@@ -295,12 +299,13 @@ B_DECAYS = {  # mode: (family, form-factor process, B mass, meson mass, B lifeti
 
 
 def br_b_decay(mode, g_eff, m_zp, inputs=None):
-    """BR(B → P Z′) (Eq. 5.2) or BR(B → V Z′) (Eqs. 5.3–5.5) for b → s modes with |g_eff^{sb}|.
+    """BR(B → P Z′) (Eq. 5.2) or BR(B → V Z′) (Eqs. 5.3–5.5), κ² = 2 for π⁰, ρ⁰: `g_eff` is
+    g_eff^{db} for B → π, ρ and g_eff^{sb} for B → K, K* (Eq. 5.1).
 
-    Form factors: `jaxflav.formfactors` (BSZ B → K*, GRvDV B → K; the paper's Refs. [72, 73] are
+    Form factors: `jaxflav.formfactors`, flavio 2.7.1's defaults (BCL B → π of arXiv:2102.07233,
+    BSZ B → ρ LCSR and B → K* of arXiv:1503.05534, GRvDV B → K; the paper's Refs. [72, 73] are
     other fits, so the rates differ from Table I by their spread). Masses and lifetimes:
-    `jaxflav.inputs` (flavio 2.7.1 / PDG 2022). B → π, ρ (b → d) need form factors jaxflav does not
-    ship yet.
+    `jaxflav.inputs` (flavio 2.7.1 / PDG 2022).
     """
     from jaxflav import formfactors
     from jaxflav import inputs as sm_inputs
