@@ -142,6 +142,13 @@ def test_w_row_is_a_unit_vector_and_g_right_hermitian():
     assert np.trace(g).real == pytest.approx(2 / 3, rel=1e-14)  # (1/3)(3 − |w|²)
 
 
+def test_width_and_decay_length_eq_3_1():
+    """Γ = g²m/(24π) (Eq. 3.1) and cτ ≃ 1.5e-5 m (1e-4/g)² (0.1 GeV/m) (§III.B), to its 2 digits."""
+    assert float(bl23.width(1e-4, 0.1)) == pytest.approx(1e-8 * 0.1 / (24 * math.pi), rel=1e-15)
+    assert float(bl23.decay_length(1e-4, 0.1)) == pytest.approx(1.5e-5, abs=0.05e-5)
+    assert float(bl23.decay_length(1e-3, 0.2)) == pytest.approx(float(bl23.decay_length(1e-4, 0.1)) / 200, rel=1e-14)
+
+
 def test_unknown_pair_raises():
     with pytest.raises(ValueError, match="unknown pair 'bd'"):
         bl23.loop_matrices("bd", 0.01)

@@ -143,6 +143,14 @@ def width(g_BL, m_zp):
     return g_BL**2 * m_zp / (24 * math.pi)
 
 
+HBAR_C = 1.973269804e-16  # ħc in GeV·m (CODATA 2018)
+
+
+def decay_length(g_BL, m_zp):
+    """cτ(Z′) = ħc/Γ in metres (§III.B: ≃ 1.5e-5 m × (1e-4/g_B−L)² (0.1 GeV/m_Z′))."""
+    return HBAR_C / width(g_BL, m_zp)
+
+
 class KaonInputs(NamedTuple):
     """Kaon and pion masses (GeV), lifetimes (s) and the K→π vector form factor f₊(q²) = f₊(0)(1 + λ₊ q²/m_π⁺²)."""
 
