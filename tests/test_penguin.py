@@ -170,6 +170,7 @@ def test_values_and_x_gradients_finite():
             assert np.isfinite(float(value)) and np.isfinite(float(grad)), (x, q2)
 
 
+@pytest.mark.slow  # 28 s; the vertex gradients stay covered by the finite-gradient test above
 def test_x_gradient_matches_central_difference():
     """jax.grad against a central difference at x = 0.3 and x_t (q² = 0.5, below thresholds)."""
     for x in (0.3, X_T):

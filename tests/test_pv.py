@@ -387,7 +387,7 @@ def test_gradients_above_thresholds_are_finite_and_match_finite_differences():
         assert np.all(np.abs(grad[:, i] - fd) <= 1e-5 * (np.abs(fd) + np.abs(np.asarray(parts(x))) / x[i])), point
 
 
-@pytest.mark.parametrize("x", [pytest.param(0.1, marks=pytest.mark.slow), 0.3, pytest.param(0.5, marks=pytest.mark.slow), 0.8, 2.0])
+@pytest.mark.parametrize("x", [pytest.param(0.1, marks=pytest.mark.slow), pytest.param(0.3, marks=pytest.mark.slow), pytest.param(0.5, marks=pytest.mark.slow), 0.8, 2.0])
 def test_momentum_derivatives_at_zero_momentum(x):
     """d/dp² at p² = 0 (where a root of the radial quadratic is at infinity) against central differences."""
     masses = (MW2, x * MW2, x * MW2)
@@ -404,6 +404,7 @@ def test_momentum_derivatives_at_zero_momentum(x):
         assert np.all(np.abs(grad - fd) <= 1e-6 * np.abs(fd) + 1e-12), (i, grad, fd)
 
 
+@pytest.mark.slow  # 17 s; broadcasting is also covered by test_jit_vmap_and_broadcasting
 def test_masses_with_more_dimensions_than_momenta_broadcast():
     masses = jnp.full((2, 3), MW2)
     q2 = jnp.asarray([0.5, 1.0, 2.0])
