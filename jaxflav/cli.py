@@ -261,13 +261,15 @@ def _plot(opts):
             fit = json.loads((folder / "result.json").read_text())
             best = np.array([fit["best_fit"][n] for n in space.names])
         chi2_min = min(float(np.nanmin(chi2)), float(fit["chi2_min"])) if (folder / "result.json").is_file() else None
+        scan_cfg = meta["config"].get("scan", {})
+        counts = scan_cfg.get("points") if scan_cfg.get("design") == "grid" and isinstance(scan_cfg.get("points"), list) else None
         if space.dim == 1:
-            profile = regions.profile_scan(x, chi2, space, space.names[0], chi2_min=chi2_min)
+            profile = regions.profile_scan(x, chi2, space, space.names[0], counts[0] if counts else None, chi2_min=chi2_min)
             plots.profile_1d(None, profile, best=best[0], path=folder / "profile.png")
             drawn.append("profile.png")
         for j in range(1, space.dim):  # the first parameter against each other one (the papers' planes)
             pair = [space.names[0], space.names[j]]
-            profile = regions.profile_scan(x, chi2, space, pair, chi2_min=chi2_min)
+            profile = regions.profile_scan(x, chi2, space, pair, (counts[0], counts[j]) if counts else None, chi2_min=chi2_min)  # a grid: one bin per node
             name = "regions.png" if space.dim == 2 else f"regions_{pair[0]}_{pair[1]}.png"
             plots.delta_chi2_regions(None, profile, best=best[[0, j]], path=folder / name)
             drawn.append(name)
@@ -309,7 +311,13 @@ def _constraint_plots(folder, meta, data, space):
         scales = [p.scale for p in space.parameters]
         plots.bands(None, x, y, favoured, excluded, scales=scales, labels=space.names, path=folder / "constraints.png")
         drawn.append("constraints.png")
-    if meta["config"].get("model") == "bl23-scenario-2":
+    model = meta["config"].get("model", "")
+    if model.startswith("massless-dark-photon"):
+        from jaxflav.models import massless_dark_photon
+
+        n_q = int(round(meta.get("fixed", {}).get("N_Q", 3)))
+        drawn += massless_dark_photon.figures(folder, n_q=n_q, printed=model.endswith("-printed"))
+    if model == "bl23-scenario-2":
         p = dict(zip(space.names, data["x"].T))
         fixed = meta.get("fixed", {})
         get = lambda n: p[n] if n in p else np.full(len(data["x"]), fixed[n])  # noqa: E731

@@ -197,7 +197,7 @@ def problem(config: Config) -> Problem:
 def _constraint_problem(config, space, model):
     observables = model.observables()
     point = lambda x: {**config.fixed, **space.as_dict(x)}  # noqa: E731
-    probe = observables({n: 0.1 for n in [p.name for p in config.parameters] + list(config.fixed)})
+    probe = observables({n: 0.1 for n in [p.name for p in config.parameters] + list(config.fixed)} | dict(config.fixed))
     terms = constraints.load(config.measurements, known=set(probe))
 
     def predict(x):
@@ -205,7 +205,7 @@ def _constraint_problem(config, space, model):
 
     def per_term(x):
         p = point(x)
-        return constraints.chi2_terms(terms, observables(p), p[model.mass])
+        return constraints.chi2_terms(terms, observables(p), p[model.mass] if model.mass else None)
 
     def chi2(x):
         return sum(per_term(x).values())

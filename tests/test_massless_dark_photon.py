@@ -2,6 +2,7 @@
 (Eqs. 3.9, 4.5, 4.6, 5.1, 6.7–6.8, Fig. 1, the missing energies), the rates derived from the
 Lagrangian (brute-force Dirac traces and polarisation sums), and the integrated rate against mpmath."""
 
+import importlib.resources
 import itertools
 import math
 
@@ -226,3 +227,49 @@ def test_one_call_door_and_its_errors():
         args = {"alpha_D": 0.7, "m_Q": 0.5, "Lambda_TeV": 1e5, "N_Q": 1, **bad}
         with pytest.raises(ValueError, match=match):
             mdp.branching_ratios(**args)
+
+
+# --- the likelihood and the presets -----------------------------------------------------------------
+
+
+def _problem(name, **fixed):
+    from jaxflav import config
+
+    cfg = config.load(name)
+    return config.problem(cfg._replace(fixed={**cfg.fixed, **fixed}))
+
+
+def test_sm_chi2_is_the_2_7_sigma_of_the_excess():
+    """Eqs. 1.3–1.4: (2.3 − 0.429)/0.7 = 2.7σ, χ²_SM = 7.14 (the K* and B_s limits add nothing at zero rate)."""
+    assert _problem("massless-dark-photon").chi2_sm == pytest.approx(((2.3 - 0.429) / 0.7) ** 2, rel=1e-12)
+
+
+def test_preset_chi2_and_gradients_are_finite_over_the_box():
+    p = _problem("massless-dark-photon")
+    u = np.random.default_rng(5).uniform(size=(64, p.space.dim))
+    corners = np.array(list(itertools.product([0.0, 1.0 - 1e-12], repeat=p.space.dim)))
+    xs = jnp.asarray(p.space.uniform_points(np.concatenate([u, corners])))
+    values, grads = jax.vmap(p.chi2)(xs), jax.vmap(jax.grad(p.chi2))(xs)
+    assert np.all(np.isfinite(values)) and np.all(np.isfinite(grads))
+
+
+def test_fig_2_preset_has_a_band_that_explains_the_excess():
+    """Fig. 2 (top): at Λ = 9.56e4 TeV, N_Q = 3, m_Q = 0.5 GeV an α_D < 1 reproduces the excess."""
+    p = _problem("massless-dark-photon-fig2")
+    alphas = np.geomspace(0.05, 1.0, 200)
+    chi2 = jax.vmap(lambda a: p.terms(jnp.array([0.5, a]))["Belle II B+->K+nunu"])(jnp.asarray(alphas))
+    assert float(jnp.min(chi2)) < 1e-3 and 0.2 < alphas[int(jnp.argmin(chi2))] < 0.8
+
+
+def test_model_errors_name_the_culprit(tmp_path):
+    from jaxflav import config
+
+    text = (importlib.resources.files("jaxflav") / "presets/massless-dark-photon.toml").read_text()
+    for edit, match in [
+        (lambda s: s.replace("[parameters.m_Q]", "[parameters.m_X]"), "unknown parameter.*m_X"),
+        (lambda s: s.replace("range = [0.001, 2.39]", "range = [0.001, 2.5]"), "m_Q.*domain"),
+        (lambda s: s.replace("N_Q = 3", ""), "needs parameter.*N_Q"),
+    ]:
+        (tmp_path / "c.toml").write_text(edit(text))
+        with pytest.raises(ValueError, match=match):
+            config.load(tmp_path / "c.toml")

@@ -14,8 +14,13 @@ q² (GeV²). Models are looked up by name in configs (`model = "wilson"`).
   [0.01, 2m_μ]) and `g_BL`; below 2m_μ, where Z′ → νν̄ is its only decay (Eq. 3.1); Scenario II adds the first row of W_u, (cos ψ, sin ψ cos φ e^{iθ₁₂},
   sin ψ sin φ e^{iθ₁₃}) (Eq. 4.13), as `psi`, `phi`, `theta_12`, `theta_13`; Scenario I drops the
   C_R g_R terms (§IV.B). These models have `observables` instead of Wilson coefficients.
+- `massless-dark-photon`, `massless-dark-photon-printed`: the dipole-coupled massless dark photon of
+  `jaxflav.models.massless_dark_photon` against B → K(*) + invisible (`gabrielli2024_invisible`):
+  `alpha_D`, `m_Q` (GeV), `Lambda_TeV`, `N_Q` (usually fixed); the Sommerfeld factor is on; the
+  second uses the paper's printed conventions (Eqs. 3.14, 4.4 as printed).
 """
 
+import math
 from typing import Callable, NamedTuple
 
 from jaxflav import wcxf
@@ -87,7 +92,33 @@ def _bl23(scenario):
     return Model(f"bl23-scenario-{scenario}", description, check, None, bounds, observables, "m_Zp")
 
 
-MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2))}
+def _massless_dark_photon(printed):
+    from jaxflav.models import massless_dark_photon as mdp
+
+    names = ("alpha_D", "m_Q", "Lambda_TeV", "N_Q")
+
+    def check(given):
+        unknown = sorted(set(given) - set(names))
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(names)}")
+        missing = [n for n in names if n not in given]
+        if missing:
+            raise ValueError(f"needs parameter(s) {', '.join(missing)} (fitted or fixed)")
+
+    def observables():
+        def predict(p):
+            return mdp.branching_ratios_point(p["alpha_D"], p["m_Q"], p["Lambda_TeV"], p["N_Q"], printed=printed)
+
+        return predict
+
+    m_max = (mdp.PAPER.m_Bp - mdp.PAPER.m_Kp) / 2
+    bounds = {"alpha_D": (0.0, 4 * math.pi), "m_Q": (0.0, m_max), "Lambda_TeV": (0.0, math.inf), "N_Q": (1.0, 100.0)}
+    name = "massless-dark-photon" + ("-printed" if printed else "")
+    description = "massless dark photon, B⁺ → K⁺QQ̄ with Sommerfeld factor (Gabrielli et al. 2024)" + (", printed conventions" if printed else "")
+    return Model(name, description, check, None, bounds, observables, None)
+
+
+MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2), _massless_dark_photon(False), _massless_dark_photon(True))}
 
 
 def get(name: str) -> Model:
