@@ -80,6 +80,22 @@ def test_sm_k_nunu_matches_eq_1_4():
     assert float(mdp.width_k_nunu_sm()) * P.tau_Bp / HBAR == pytest.approx(4.29e-6, abs=0.23e-6)
 
 
+def test_missing_mass_spectrum_integrates_to_the_rates():
+    """SM + NP dBR/dq² over the full q² range (Gauss–Legendre in q with the √ ends removed) gives
+    BR_SM (Eq. 3.10) and N_Q · BR(B⁺ → K⁺QQ̄) to 1e-7."""
+    n_q, alpha, m_q = 2, 0.8, 0.3
+    lo, hi = 4 * m_q**2, (P.m_Bp - P.m_Kp) ** 2
+    t, w = np.polynomial.legendre.leggauss(400)
+    theta = (t + 1) * math.pi / 4  # q² = lo + (hi − lo) sin²θ
+    q2 = lo + (hi - lo) * np.sin(theta) ** 2
+    jac = (hi - lo) * np.sin(2 * theta) * math.pi / 4
+    sm, new = (np.asarray(a) for a in mdp.missing_mass_spectrum(q2, alpha, m_q, 1e5, n_q, sommerfeld=False))
+    assert np.sum(w * jac * new) == pytest.approx(n_q * _br_k(alpha, m_q, sommerfeld=False), rel=1e-7)
+    q2_sm = hi * np.sin(theta) ** 2
+    sm_all = np.asarray(mdp.missing_mass_spectrum(q2_sm, alpha, m_q, 1e5, n_q)[0])
+    assert np.sum(w * hi * np.sin(2 * theta) * math.pi / 4 * sm_all) == pytest.approx(float(mdp.width_k_nunu_sm()) * P.tau_Bp / HBAR, rel=1e-7)
+
+
 def test_kmpw_form_factors_at_zero_and_pole():
     assert float(mdp.f_T(0.0)) == pytest.approx(0.39, rel=1e-15) and float(mdp.f_plus(0.0)) == pytest.approx(0.34, rel=1e-15)
     assert float(mdp.f_T(15.0)) > float(mdp.f_T(5.0)) > 0.39  # the B_s* pole above the endpoint

@@ -202,6 +202,14 @@ def spectrum_nunu_sm(s, inputs: Inputs = PAPER):
     return pre * f_plus(s, inputs) ** 2 * lam_hat**1.5 / mb**2
 
 
+def missing_mass_spectrum(q2, alpha_D, m_Q, Lambda_TeV, N_Q=1, *, sommerfeld=True, dipole=False, printed=False, inputs: Inputs = PAPER):
+    """dBR/dq²(B⁺ → K⁺ + invisible) in GeV⁻², SM (Eq. 3.10) plus N_Q dark-fermion pairs, at the
+    missing mass² q² (GeV²), as Belle II sees it: `(sm, new_physics)`."""
+    to_br = inputs.tau_Bp / HBAR
+    new = N_Q * spectrum(q2, alpha_D, m_Q, Lambda_TeV * 1e3, sommerfeld=sommerfeld, dipole=dipole, printed=printed, inputs=inputs)
+    return spectrum_nunu_sm(q2, inputs) * to_br, new * to_br
+
+
 def width_v_gamma(m_b, m_v, t1, lam, *, printed=False):
     """Γ(B → Vγ_D) = m_B³|T₁(0)|²(1 − m̂_V²)³/(8πΛ²) (derived), or /(32πΛ²) as printed (Eq. 4.4). GeV."""
     return m_b**3 * t1**2 * (1 - (m_v / m_b) ** 2) ** 3 / ((32 if printed else 8) * math.pi * lam**2)
