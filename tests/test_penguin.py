@@ -51,7 +51,7 @@ def _raw_amplitudes(q2, charges, mu2, delta):
 
 
 @pytest.mark.parametrize("name", ["photon", "Z"])
-@pytest.mark.parametrize("q2", [0.0, 3.0])
+@pytest.mark.parametrize("q2", [0.0, pytest.param(3.0, marks=pytest.mark.slow)])
 def test_uv_poles_and_scale_are_x_independent(name, q2):
     """UV finiteness: A(q²; μ², Δ) − A(q²; M_W², 0) = K (Δ + log(μ²/M_W²)) with K = _uv_coefficient
     independent of x (so GIM differences are finite and scale free), and FM does not move.

@@ -185,7 +185,7 @@ def _all_c(*args):
     return jnp.stack([c[name] for name in ("C0", "C1", "C2", "C00", "C11", "C12", "C22")])
 
 
-@pytest.mark.parametrize("fn, rows", [(_all_b, B_ROWS), (_all_c, C_ROWS)], ids=["B", "C"])
+@pytest.mark.parametrize("fn, rows", [(_all_b, B_ROWS), pytest.param(_all_c, C_ROWS, marks=pytest.mark.slow)], ids=["B", "C"])  # C: 23 s; C gradients also in the above-threshold test
 def test_gradients_match_finite_differences(fn, rows):
     """jax.jacfwd of every coefficient (real and imaginary parts) against central differences."""
 
