@@ -195,9 +195,12 @@ def problem(config: Config) -> Problem:
 
 
 def _constraint_problem(config, space, model):
+    import jax
+
     observables = model.observables()
     point = lambda x: {**config.fixed, **space.as_dict(x)}  # noqa: E731
-    probe = observables({n: 0.1 for n in [p.name for p in config.parameters] + list(config.fixed)} | dict(config.fixed))
+    dummy = {p.name: 0.1 for p in config.parameters} | dict(config.fixed)
+    probe = jax.eval_shape(observables, dummy)  # the observable names, without evaluating anything
     terms = constraints.load(config.measurements, known=set(probe))
 
     def predict(x):

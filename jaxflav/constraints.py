@@ -171,17 +171,6 @@ def load(path_or_name, *, known=None) -> tuple:
     return terms
 
 
-def is_constraint_file(path_or_name) -> bool:
-    """Whether `path_or_name` is a constraint file (has [[term]] entries) rather than a binned table."""
-    path = _path(path_or_name)
-    if not path.is_file():
-        return False
-    try:
-        return "term" in tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError:
-        return False
-
-
 def _measurement(term, prediction):
     d = prediction + term.background - term.central
     above = d > 0

@@ -36,6 +36,16 @@ class Model(NamedTuple):
     mass: str | None = None  # the parameter that is the boson mass (constraints' mass windows)
 
 
+def _check_parameters(given, known, required, who):
+    """ValueError naming parameters outside `known`, or `required` ones neither fitted nor fixed."""
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    missing = [n for n in required if n not in given]
+    if missing:
+        raise ValueError(f"{who} needs parameter(s) {', '.join(missing)} (fitted or fixed)")
+
+
 def _check_wilson(names):
     wcxf.check_names(names)
 
@@ -48,13 +58,7 @@ def _dark_z(case):
     required = {"A": ("M_ZD",), "B": ("M_ZD", "g_mu_D"), "C": ("M_ZD", "g_mu_D")}[case]
 
     def check(names):
-        known = dark_z.PARAMETERS + dark_z.SIGNS
-        unknown = sorted(set(names) - set(known))
-        if unknown:
-            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(known)}")
-        missing = [n for n in required if n not in names]
-        if missing:
-            raise ValueError(f"Case {case} needs parameter(s) {', '.join(missing)}")
+        _check_parameters(names, dark_z.PARAMETERS + dark_z.SIGNS, required, f"Case {case}")
 
     def wilson(p):
         values = {n: p.get(n, 0.0) for n in dark_z.PARAMETERS}
@@ -71,12 +75,7 @@ def _bl23(scenario):
     names = ("m_Zp", "g_BL") + (("psi", "phi", "theta_12", "theta_13") if scenario == 2 else ())
 
     def check(given):
-        unknown = sorted(set(given) - set(names))
-        if unknown:
-            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(names)}")
-        missing = [n for n in names if n not in given]
-        if missing:
-            raise ValueError(f"Scenario {'I' * scenario} needs parameter(s) {', '.join(missing)} (fitted or fixed)")
+        _check_parameters(given, names, names, f"Scenario {'I' * scenario}")
 
     def observables():
         table = bl23.loop_table()  # built here, outside any trace
@@ -98,12 +97,7 @@ def _massless_dark_photon(printed):
     names = ("alpha_D", "m_Q", "Lambda_TeV", "N_Q")
 
     def check(given):
-        unknown = sorted(set(given) - set(names))
-        if unknown:
-            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(names)}")
-        missing = [n for n in names if n not in given]
-        if missing:
-            raise ValueError(f"needs parameter(s) {', '.join(missing)} (fitted or fixed)")
+        _check_parameters(given, names, names, "the massless dark photon")
 
     def observables():
         def predict(p):

@@ -205,9 +205,7 @@ def survey(w, m_zp, g_BL, inputs: BL23Inputs = PDG2018, kaons: KaonInputs = KAON
     sample costs a 3×3 form, so 10⁶ samples take well under a second.
     """
     c_l, c_r = loop_matrices("ds", m_zp**2, inputs)
-    fixed = jnp.sum(c_l * g_left(g_BL, ckm(inputs))) + g_BL / 3 * jnp.trace(c_r)
-    form = jnp.einsum("ni,ij,nj->n", jnp.conj(w), c_r, w)
-    g_eff = (fixed - g_BL / 3 * form) / (16 * math.pi**2)
+    g_eff = _combine(jnp.sum(c_l * g_left(1.0, ckm(inputs))), c_r, g_BL, w)
     return br_kl_to_pi0(g_eff, m_zp, kaons), br_kp_to_pip(g_eff, m_zp, kaons)
 
 
@@ -276,9 +274,15 @@ def g_eff_from_table(table: LoopTable, g_BL, m_zp, w=None):
     """g_eff(m_Z′²) = g_{B−L}/(16π²) [s_L + (tr C_R − w†C_R w)/3] (Eqs. 3.4, 4.5) from `table`;
     w = None drops the C_R g_R terms (Scenario I of §IV.B)."""
     s_left, c_right = loop_couplings(table, m_zp)
+    return _combine(s_left, c_right, g_BL, w)
+
+
+def _combine(s_left, c_right, g_BL, w):
+    """g_{B−L}/(16π²) [s_L + (tr C_R − w†C_R w)/3], with Σ_ij (C_R)_ij (δ_ij − w*_i w_j) = tr C_R − w†C_R w
+    (Eq. 3.4); w a row (3,) or rows (…, 3), or None for Scenario I (no C_R g_R)."""
     total = s_left
     if w is not None:
-        total = total + (jnp.trace(c_right) - jnp.einsum("i,ij,j->", jnp.conj(w), c_right, w)) / 3
+        total = total + (jnp.trace(c_right) - jnp.einsum("...i,ij,...j->...", jnp.conj(w), c_right, w)) / 3
     return g_BL * total / (16 * math.pi**2)
 
 
