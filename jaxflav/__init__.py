@@ -1,11 +1,15 @@
 """jaxflav: differentiable flavour physics of light dark vector bosons, in JAX.
 
-Importing jaxflav turns on float64 (`jax_enable_x64`): flavour observables need it.
+Importing jaxflav turns on float64 (`jax_enable_x64`): flavour observables need it; and the
+persistent compilation cache (`jaxflav.compile_cache`; JAXFLAV_NO_CACHE=1 switches it off).
 """
 
 import jax
 
+from jaxflav import compile_cache
+
 jax.config.update("jax_enable_x64", True)
+compile_cache.enable()
 
 __version__ = "0.1.0"
 
