@@ -1,7 +1,9 @@
 """fits: physics-free inference for any pure JAX χ² (log-likelihood −χ²/2). Never imports `jaxflav`.
 
 - `space`: named parameters with bounds, linear/log scales and priors; bijections to unconstrained space.
-- `bestfit`: many optax starts at once (L-BFGS, Adam), Newton polish, Hessian uncertainties.
+- `minimize`: the one minimiser: projected L-BFGS from many starts over one compiled χ² + gradient
+  (`Objective`), Newton polish, finite-difference Hessians of the exact gradient.
+- `bestfit`: many starts at once, the distinct minima, Hessian uncertainties.
 - `hmc`: numpyro NUTS with several chains; R-hat, ESS, divergences.
 - `scan`: grid/random/Sobol designs in chunks, sharded over devices, atomic and resumable on disk.
 - `regions`: Δχ² levels, profile likelihoods (from χ² or scans), contours and intervals.

@@ -13,10 +13,7 @@ Grids and interpolation live in each parameter's scale: ln x for log-scale param
 import math
 from typing import NamedTuple
 
-import jax
-import jax.numpy as jnp
 import numpy as np
-import optax
 
 SIGMAS = (1, 2, 3)
 DEFAULT_NODES = {1: 101, 2: 61}  # grid nodes per axis of a 1-D / 2-D profile when none are given
@@ -248,115 +245,34 @@ def _split_grid_spec(grid, k):
     return tuple(grid)
 
 
-def _lbfgs(fun, u0, max_steps, gtol):
-    """Minimise fun from u0 with optax L-BFGS (zoom line search) until |∇fun| < gtol or max_steps.
-
-    Written for one start; `vmap` it. Under vmap the while loop runs until every start is done, and
-    the finished ones are held where they are."""
-    opt = optax.lbfgs()
-    value_and_grad = optax.value_and_grad_from_state(fun)
-
-    def step(carry):
-        u, state, _ = carry
-        value, grad = value_and_grad(u, state=state)
-        updates, state = opt.update(grad, state, u, value=value, grad=grad, value_fn=fun)
-        u = optax.apply_updates(u, updates)
-        return u, state, jnp.linalg.norm(optax.tree_utils.tree_get(state, "grad"))
-
-    def going(carry):
-        _, state, gnorm = carry
-        count = optax.tree_utils.tree_get(state, "count")
-        return (count == 0) | ((count < max_steps) & (gnorm >= gtol))
-
-    u, _, _ = jax.lax.while_loop(going, step, (u0, opt.init(u0), jnp.asarray(jnp.inf, u0.dtype)))
-    return u, fun(u)
-
-
-NEWTON_STEPS = 2.0 ** -np.arange(0, 16)  # step fractions tried along each Newton direction
-NEWTON_MAX_STEP = 10.0  # longest Newton step in unconstrained units (a saturated sigmoid is flat)
-
-
-def _newton(fun, u0, max_steps, gtol):
-    """Minimise fun from u0 by saddle-free Newton steps (Dauphin et al. 2014, arXiv:1406.2572): the
-    direction −|H|⁻¹∇f with |H| the Hessian with its eigenvalues replaced by their moduli (floored at
-    1e-10 of the largest), capped at NEWTON_MAX_STEP, and the best of the fractions NEWTON_STEPS along
-    it if that lowers f. Stops when |∇f| < gtol, when no fraction lowers f, or after max_steps.
-
-    Written for one start; `vmap` it. Branch-free apart from the while loop, so it vmaps cheaply;
-    the Hessian makes each step cost ~dim gradients, fine for the few parameters profiled over."""
-    grad, hess = jax.grad(fun), jax.hessian(fun)
-    fracs = jnp.asarray(NEWTON_STEPS, dtype=u0.dtype)
-
-    def step(carry):
-        u, f, count, _, _ = carry
-        g, h = grad(u), hess(u)
-        lam, vec = jnp.linalg.eigh(0.5 * (h + h.T))
-        floor = 1e-10 * jnp.max(jnp.abs(lam)) + jnp.finfo(u.dtype).tiny
-        d = -vec @ ((vec.T @ g) / jnp.maximum(jnp.abs(lam), floor))
-        norm = jnp.linalg.norm(d)
-        d = d * jnp.minimum(1.0, NEWTON_MAX_STEP / jnp.where(norm > 0, norm, 1.0))
-        trials = u + fracs[:, None] * d
-        ft = jax.vmap(fun)(trials)
-        ft = jnp.where(jnp.isfinite(ft), ft, jnp.inf)
-        k = jnp.argmin(ft)
-        better = ft[k] < f
-        gnorm = jnp.where(jnp.all(jnp.isfinite(g)), jnp.linalg.norm(g), 0.0)
-        return (jnp.where(better, trials[k], u), jnp.where(better, ft[k], f), count + 1, better, gnorm)
-
-    def going(carry):
-        _, _, count, moved, gnorm = carry
-        return (count < max_steps) & moved & (gnorm >= gtol)
-
-    f0 = fun(u0)
-    init = (u0, jnp.where(jnp.isfinite(f0), f0, jnp.inf), 0, jnp.asarray(True), jnp.asarray(jnp.inf, u0.dtype))
-    u, f, _, _, _ = jax.lax.while_loop(going, step, init)
-    return u, f
-
-
-def _chunked(fn, args, batch):
-    """Apply a vmapped, jitted fn to the leading axis of `args` in padded chunks of `batch` rows."""
-    n = args[0].shape[0]
-    outs = []
-    for start in range(0, n, batch):
-        part = [a[start:start + batch] for a in args]
-        m = part[0].shape[0]
-        if m < batch and n > batch:  # pad the last chunk so it reuses the compiled shape
-            part = [np.concatenate([a, np.repeat(a[-1:], batch - m, axis=0)]) for a in part]
-        res = fn(*part)
-        outs.append([np.asarray(r)[:m] for r in res])
-    return [np.concatenate(cols) for cols in zip(*outs)]
-
-
-MINIMISERS = {"newton": _newton, "lbfgs": _lbfgs}
-
-
-def profile(chi2, space, names, grid=None, *, start=None, chi2_min=None, method="newton", max_steps=100,
-            gtol=1e-10, sweeps=1, batch=4096):
+def profile(chi2, space, names, grid=None, *, start=None, chi2_min=None, max_steps=None, tol=None, sweeps=1, batch=None):
     """Profile χ² onto one or two parameters by minimising over all others at each grid node.
 
-    chi2:     pure JAX function of a physical point (dim,) → scalar.
+    chi2:     pure JAX function of a physical point (dim,) → scalar, or a `fits.minimize.Objective`
+              of one (shared with `fits.bestfit.best_fit`: one compiled χ² + gradient for both).
     space:    the `Space` of the points.
     names:    the profiled parameter name, or a pair of names.
     grid:     None / an int n (n nodes per axis, uniform in each parameter's scale over its range;
               defaults 101 in 1-D, 61×61 in 2-D) or explicit node arrays (one array in 1-D, a pair in 2-D).
-    start:    physical point the global fit starts from (default: the centre of the space in
-              unconstrained coordinates); every other parameter strictly inside its bounds.
-    chi2_min: the global minimum, if known; otherwise the lower of a global fit (same method) from
-              `start` and the profile's own minimum (polished by a global fit from that node).
-    method:   "newton" (saddle-free Newton with a step search; quadratic convergence, for a few
-              parameters profiled over) or "lbfgs" (optax L-BFGS, for many).
-    max_steps, gtol: iteration limit and gradient-norm tolerance (unconstrained coordinates).
+    start:    physical point the global fit starts from (default: the centre of every range, in
+              its scale).
+    chi2_min: the global minimum, if known; otherwise the lower of a global fit from `start` and
+              the profile's own minimum (polished by a global fit from that node).
+    max_steps, tol: L-BFGS iterations and the convergence rule of `fits.minimize.minimize`.
     sweeps:   at most this many restart passes: each node evaluates χ² at its own, its grid
               neighbours' and 16 evenly spread nodes' solutions, restarts from the best and keeps the
               lower minimum; stops early once no node improves. This carries the deeper valley to
               nodes whose warm start settled in another one.
-    batch:    grid nodes per vmapped chunk.
+    batch:    rows per compiled call when `chi2` is a function (default `fits.minimize.default_chunk()`).
 
-    The other parameters are optimised in the unconstrained space of `space` (so they stay inside
-    their bounds); all nodes start from the global best fit and run vmapped, in chunks. Returns a
-    `Profile`.
+    Every node is minimised by the one minimiser of `fits.minimize` (projected L-BFGS, Newton
+    polish), all nodes at once, the profiled parameters held at the node's values; all nodes start
+    from the global best fit. Returns a `Profile`.
     """
-    if not callable(chi2):
+    from fits import minimize as mz
+
+    objective = chi2 if isinstance(chi2, mz.Objective) else None
+    if objective is None and not callable(chi2):
         raise ValueError(f"chi2 must be a callable of one physical point, got {type(chi2).__name__}")
     names, fixed = _profiled_indices(space, names)
     k = len(names)
@@ -364,69 +280,55 @@ def profile(chi2, space, names, grid=None, *, start=None, chi2_min=None, method=
     axes = tuple(_axis_grid(space, i, s, DEFAULT_NODES[k]) for i, s in zip(fixed, specs))
     if isinstance(sweeps, bool) or not isinstance(sweeps, (int, np.integer)) or sweeps < 0:
         raise ValueError(f"sweeps must be an integer ≥ 0, got {sweeps!r}")
-    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1):
         raise ValueError(f"batch must be an integer ≥ 1, got {batch!r}")
-    if method not in MINIMISERS:
-        raise ValueError(f"method must be one of {sorted(MINIMISERS)}, got {method!r}")
-    minimiser = MINIMISERS[method]
-    if isinstance(max_steps, bool) or not (isinstance(max_steps, (int, np.integer)) and max_steps >= 1):
+    if max_steps is not None and (isinstance(max_steps, bool) or not (isinstance(max_steps, (int, np.integer)) and max_steps >= 1)):
         raise ValueError(f"max_steps must be an integer ≥ 1, got {max_steps!r}")
     if chi2_min is not None and not math.isfinite(float(chi2_min)):
         raise ValueError(f"chi2_min must be finite, got {chi2_min!r}")
-    others = [i for i in range(space.dim) if i not in fixed]
-    fixed_idx, other_idx = np.array(fixed), np.array(others, dtype=int)
+    fixed_idx = np.array(fixed)
 
     if start is None:
-        u_start = np.zeros(space.dim)
+        x_start = mz.from_box(space, np.where(space.bounded, 0.5, 0.0))[0]
     else:
         x_start = space.check_point(start, "start")
         if x_start.shape != (space.dim,):
             raise ValueError(f"start must be one point of shape ({space.dim},), got {x_start.shape}")
-        u_start = np.asarray(space.to_unconstrained(x_start))
-        bad = [space.names[i] for i in range(space.dim) if not np.isfinite(u_start[i])]
-        if bad:
-            raise ValueError(f"start: {bad} on a bound; start strictly inside the bounds")
+    if objective is None:
+        objective = mz.Objective(chi2, space, batch)
+    options = dict(max_steps=max_steps or mz.MAX_STEPS, tol=tol)
 
-    # Global fit over every parameter, in unconstrained coordinates.
-    fun_all = lambda u: chi2(space.to_physical(u))
-    global_fit = jax.jit(lambda u0: minimiser(fun_all, u0, max_steps, gtol))
-    u_best, f_best = global_fit(jnp.asarray(u_start))
-    x_best = np.asarray(space.to_physical(u_best))
-    f_best = float(f_best)
+    def global_fit(x0):
+        ends = mz.minimize(objective, x0[None], **options)
+        return ends.x[0], float(ends.chi2[0])
 
+    x_best, f_best = global_fit(x_start)
     mesh = np.stack([m.ravel() for m in np.meshgrid(*axes, indexing="ij")], axis=-1)  # (n_nodes, k)
     shape = tuple(len(a) for a in axes)
-
-    def point(v, w):  # node coordinates v (k,), unconstrained others w (m,) → physical point
-        u = jnp.zeros(space.dim, dtype=jnp.result_type(w, v)).at[other_idx].set(w)
-        return space.to_physical(u).at[fixed_idx].set(v)
-
-    if not others:
-        empty = lambda v: jnp.zeros(0, v.dtype)
-        values = _chunked(jax.jit(jax.vmap(lambda v: (chi2(point(v, empty(v))),))), [mesh], batch)[0]
-        points = np.asarray(jax.jit(jax.vmap(lambda v: point(v, empty(v))))(mesh))
-    else:
-        def minimise(v, w0):
-            w, f = minimiser(lambda w: chi2(point(v, w)), w0, max_steps, gtol)
-            return w, f
-
-        minimise_many = jax.jit(jax.vmap(minimise))
-        w0 = np.broadcast_to(np.asarray(u_best)[other_idx], (mesh.shape[0], len(others))).copy()
-        w, values = _chunked(minimise_many, [mesh, w0], batch)
-        evaluate = jax.jit(jax.vmap(jax.vmap(lambda v, w: chi2(point(v, w)), in_axes=(None, 0))))
+    free = np.ones(space.dim, bool)
+    free[fixed_idx] = False
+    x0 = np.repeat(np.nan_to_num(x_best)[None, :], len(mesh), axis=0)
+    x0[:, fixed_idx] = mesh
+    if free.any():
+        ends = mz.minimize(objective, x0, free, **options)
+        points, values = ends.x, ends.chi2
         for _ in range(sweeps):
-            cand = _candidates(w.reshape(shape + (len(others),)))  # (n_nodes, c, m)
-            f_cand = _chunked(lambda v, c: (evaluate(v, c),), [mesh, cand], batch)[0]
-            f_cand = np.where(np.isfinite(f_cand), f_cand, np.inf)
-            pick = cand[np.arange(mesh.shape[0]), np.argmin(f_cand, axis=1)]
-            w_new, f_new = _chunked(minimise_many, [mesh, pick], batch)
-            values_before = values
-            better = np.isfinite(f_new) & ~(f_new >= values)
-            w = np.where(better[:, None], w_new, w)
-            values = np.where(better, f_new, values)
-            if not np.any(better & (f_new < values_before - 1e-12 * np.abs(values_before))):
+            cand = _candidates(points.reshape(shape + (space.dim,)))  # (n_nodes, c, dim)
+            cand[:, :, fixed_idx] = mesh[:, None, :]
+            f_cand, _ = objective(cand.reshape(-1, space.dim))
+            f_cand = np.where(np.isfinite(f_cand), f_cand, np.inf).reshape(cand.shape[:2])
+            pick = cand[np.arange(len(mesh)), np.argmin(f_cand, axis=1)]
+            new = mz.minimize(objective, pick, free, **options)
+            old = np.where(np.isfinite(values), values, np.inf)
+            better = np.isfinite(new.chi2) & (new.chi2 <= old)
+            improved = better & (new.chi2 < old - 1e-12 * np.abs(np.where(np.isfinite(old), old, 0.0)))
+            points = np.where(better[:, None], new.x, points)
+            values = np.where(better, new.chi2, values)
+            if not improved.any():
                 break
-        points = np.asarray(jax.jit(jax.vmap(point))(mesh, w))
+    else:
+        points = x0
+        values, _ = objective(points)
 
     values = np.where(np.isfinite(values), values, np.inf).reshape(shape)
     points = points.reshape(shape + (space.dim,))
@@ -434,11 +336,10 @@ def profile(chi2, space, names, grid=None, *, start=None, chi2_min=None, method=
         j = np.unravel_index(np.argmin(values), shape)
         if values[j] < f_best or not math.isfinite(f_best):
             # the profile found a deeper valley than the global fit: polish the fit from there
-            u_j = np.clip(np.asarray(space.to_unconstrained(points[j])), -30.0, 30.0)
-            u_j, f_j = global_fit(jnp.asarray(np.nan_to_num(u_j)))
+            x_j, f_j = global_fit(points[j])
             f_best, x_best = float(values[j]), points[j]
-            if float(f_j) < f_best:
-                f_best, x_best = float(f_j), np.asarray(space.to_physical(u_j))
+            if f_j < f_best:
+                f_best, x_best = f_j, x_j
         chi2_min = f_best
     return Profile(names, tuple(_scale_of(space, i) for i in fixed), axes, values, float(chi2_min),
                    np.asarray(x_best)[fixed_idx], points)

@@ -163,7 +163,7 @@ def _fit(opts):
     from fits import bestfit
 
     cfg, out, problem = _setup(opts, "fit")
-    res = bestfit.best_fit(problem.chi2, problem.space, starts=cfg.fit["starts"], key=cfg.fit["seed"], method=cfg.fit["method"])
+    res = bestfit.best_fit(problem.chi2, problem.space, starts=cfg.fit["starts"], key=cfg.fit["seed"])
     result = {
         **_result_header(cfg, problem, "fit"),
         "best_fit": dict(zip(res.names, map(float, res.x))),

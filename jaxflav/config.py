@@ -9,7 +9,7 @@ table (`jaxflav.measurements`; for models with `observables`, a constraint file 
     [parameters.C9_bsmumu]
     range = [-3.0, 2.0]                      # scale = "log" needs 0 < low; prior = "uniform" | "normal"
     [fixed]    eps_Z = 0.002                 # model parameters held at a value (not fitted)
-    [fit]      starts = 64, method = "lbfgs", seed = 0
+    [fit]      starts = 64, method = "lbfgs" (the only one), seed = 0
     [sample]   chains = 4, warmup = 500, samples = 1000, seed = 0
     [scan]     design = "grid" | "sobol" | "random", points = [201, 201] (grid) or N, chunk = 4096, seed = 0
 
@@ -145,8 +145,8 @@ def load(preset_or_path) -> Config:
     if isinstance(scan["points"], list) and (len(scan["points"]) != len(parameters) or not all(isinstance(n, int) and n >= 2 for n in scan["points"])):
         raise ValueError(f"{where}: scan.points as a list needs one count ≥ 2 per parameter ({len(parameters)})")
     fit = _section(doc, "fit", where)
-    if fit["method"] not in ("lbfgs", "adam"):
-        raise ValueError(f"{where}: fit.method must be lbfgs or adam, got {fit['method']!r}")
+    if fit["method"] != "lbfgs":  # fits.minimize's projected L-BFGS is the one minimiser
+        raise ValueError(f"{where}: fit.method must be lbfgs, got {fit['method']!r}")
     return Config(where, doc.get("description", ""), model.name, table, parameters, fixed, fit, _section(doc, "sample", where), scan, doc.get("out"), doc)
 
 

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fits.bestfit import best_fit, multistart
+from fits import minimize
+from fits.bestfit import best_fit
 from fits.space import Parameter, Space
 
 # A correlated 5-D Gaussian: χ² = (x − μ)ᵀ C⁻¹ (x − μ), so x̂ = μ and 2H⁻¹ = C exactly.
@@ -42,13 +43,6 @@ def test_gaussian_5d_mean_and_covariance_to_1e_6():
     data = json.loads(json.dumps(fit.to_dict(), allow_nan=False))
     assert data["n_converged"] == 33 and data["best_fit"]["p0"] == pytest.approx(GAUSS_MEAN[0], abs=1e-6)
     assert len(data["ends"]) == 33 and data["hessian_ok"] is True
-
-
-def test_gaussian_5d_adam_then_newton():
-    fit = best_fit(gauss_chi2, GAUSS_SPACE, starts=16, key=1, method="adam", max_steps=2000)
-    np.testing.assert_allclose(fit.x, GAUSS_MEAN, rtol=0, atol=1e-6)
-    np.testing.assert_allclose(fit.covariance, GAUSS_COV, rtol=1e-6, atol=1e-6 * np.abs(GAUSS_COV).max())
-    assert fit.n_converged == 16 and fit.method == "adam"
 
 
 def test_banana_rosenbrock_minimum_to_1e_6():
@@ -111,16 +105,16 @@ def test_log_scale_parameter_and_minimum_on_a_bound():
 
 
 @pytest.mark.slow
-def test_multistart_batch_agrees_with_one_start_at_a_time():
-    """The vmapped batch and the one-start door give the same end points."""
-    run = multistart(gauss_chi2, GAUSS_SPACE, newton_steps=0)
-    x0 = jnp.asarray(np.stack([GAUSS_MEAN + 1.0, GAUSS_MEAN - 2.0, np.full(5, 5.9)]))
-    ends = run(x0)
-    assert ends.x.shape == (3, 5) and bool(ends.finite.all()) and bool(ends.converged.all())
-    np.testing.assert_allclose(np.asarray(ends.x), np.stack([GAUSS_MEAN] * 3), atol=1e-6)
+def test_minimize_batch_agrees_with_one_start_at_a_time():
+    """The batched minimiser and one start at a time give the same end points."""
+    objective = minimize.Objective(gauss_chi2, GAUSS_SPACE, chunk=8)
+    x0 = np.stack([GAUSS_MEAN + 1.0, GAUSS_MEAN - 2.0, np.full(5, 5.9)])
+    ends = minimize.minimize(objective, x0, polish=0)
+    assert ends.x.shape == (3, 5) and ends.finite.all() and ends.converged.all()
+    np.testing.assert_allclose(ends.x, np.stack([GAUSS_MEAN] * 3), atol=1e-6)
     for i in range(3):
-        one = run(x0[i : i + 1])
-        np.testing.assert_allclose(np.asarray(one.x[0]), np.asarray(ends.x[i]), rtol=1e-12, atol=1e-12)
+        one = minimize.minimize(objective, x0[i : i + 1], polish=0)
+        np.testing.assert_allclose(one.x[0], ends.x[i], rtol=1e-12, atol=1e-12)
         assert int(one.steps[0]) == int(ends.steps[i])
 
 
@@ -163,13 +157,11 @@ def square(x):
         (dict(starts=-3), "starts"),
         (dict(starts=2.5), "starts"),
         (dict(starts=True), "starts"),
-        (dict(method="newton"), "method"),
         (dict(max_steps=0), "max_steps"),
         (dict(tol=-1e-9), "tol"),
         (dict(tol=float("nan")), "tol"),
-        (dict(learning_rate=0.0), "learning_rate"),
-        (dict(newton_steps=-1), "newton_steps"),
-        (dict(rounds=0), "rounds"),
+        (dict(polish=-1), "polish"),
+        (dict(chunk=0), "chunk"),
         (dict(chi2_tol=0.0), "chi2_tol"),
         (dict(init=[2.0]), "x"),
         (dict(init=[[0.1, 0.2]]), "entries"),

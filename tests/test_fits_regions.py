@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from fits import regions
+from fits import minimize, regions
+from fits.bestfit import best_fit
 from fits.space import Parameter, Space
 
 # A correlated 2-D Gaussian: means, standard deviations, correlation.
@@ -178,11 +179,15 @@ def test_restart_sweep_carries_the_deeper_valley_across_the_grid():
     assert prof.chi2_min < prof.chi2.min()
 
 
-def test_lbfgs_method_gives_the_same_profile(space2, profile_a):
+def test_profile_shares_the_best_fit_objective_and_gives_the_same_profile(space2, profile_a):
+    """One compiled χ² + gradient (an Objective) serves the best fit and the profile alike."""
+    objective = minimize.Objective(gaussian_chi2(MU, COV), space2)
+    fit = best_fit(objective, space2, starts=8)
     grid = profile_a.grid[0][::20]
-    prof = regions.profile(gaussian_chi2(MU, COV), space2, "a", grid, method="lbfgs")
+    prof = regions.profile(objective, space2, "a", grid, chi2_min=fit.chi2_min)
     np.testing.assert_allclose(prof.chi2, profile_a.chi2[::20], atol=1e-9)
     np.testing.assert_allclose(prof.points, profile_a.points[::20], atol=1e-6)
+    assert fit.chi2_min == pytest.approx(profile_a.chi2_min, abs=1e-10)
 
 
 # --- profiles of a scan -------------------------------------------------------------------------
@@ -297,8 +302,8 @@ def test_bad_input_names_the_culprit(space2, profile_a, profile_ab):
         regions.profile(f, space2, "a", np.array([0.0, 1.0, 0.5]))
     with pytest.raises(ValueError, match="'b'.*2 nodes"):
         regions.profile(f, space2, ("a", "b"), (5, 1))
-    with pytest.raises(ValueError, match="start"):
-        regions.profile(f, space2, "a", 5, start=np.array([0.0, 12.0]))
+    with pytest.raises(ValueError, match="start: b"):  # outside the bounds (a start on a bound is fine)
+        regions.profile(f, space2, "a", 5, start=np.array([0.0, 12.5]))
     with pytest.raises(ValueError, match="chi2 must be a callable"):
         regions.profile(3.0, space2, "a")
     unbounded = Space([Parameter("u", prior="normal"), Parameter("v", prior="normal")])
