@@ -4,8 +4,23 @@ second run on the same machine loads compiled programs instead of compiling them
 (JAXFLAV_NO_CACHE=1 or JAXFLAV_CACHE_DIR as for jaxflav itself)."""
 
 import jax
+import jax.numpy as jnp
+import pytest
 
 from jaxflav import compile_cache
 
 jax.config.update("jax_enable_x64", True)
 compile_cache.enable()
+
+
+@pytest.fixture(scope="session")
+def penguin_vertex_jvp():
+    """jax.jit of (x, q², M_W², charges) ↦ jax.jvp of jaxflav.models.penguin.vertex in x: the
+    vertex (F0, F2, FM) and its forward-mode x-derivative. Every argument is traced, so
+    test_dark_z and test_penguin share one compilation (~15 s cold)."""
+    from jaxflav.models import penguin
+
+    def vertex_and_x_derivative(x, q2, mw2, charges):
+        return jax.jvp(lambda x: penguin.vertex(x, q2, mw2, charges), (x,), (jnp.ones_like(x),))
+
+    return jax.jit(vertex_and_x_derivative)

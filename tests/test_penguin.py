@@ -160,7 +160,20 @@ def _re_sum_and_grad(x, q2):
     return jax.value_and_grad(lambda x: sum(jnp.real(v) for v in penguin.vertex(x, q2, MW2, _ALL)))(x)
 
 
-@pytest.mark.slow  # 28 s; the x-gradient against finite differences below stays in the fast suite
+def test_forward_mode_x_derivative_matches_central_difference(penguin_vertex_jvp):
+    """jax.jvp in x of Σ Re(F0, F2, FM) against a central difference at x = 0.3 and x_t (q² = 0.5,
+    below thresholds): the fast gradient check (the conftest function it compiles is shared with
+    test_dark_z); reverse mode (jax.grad) is checked by the two slow tests below."""
+    for x in (0.3, X_T):
+        _, tangents = penguin_vertex_jvp(x, 0.5, MW2, _ALL)
+        h = 1e-5 * x
+        plus, _ = penguin_vertex_jvp(x + h, 0.5, MW2, _ALL)
+        minus, _ = penguin_vertex_jvp(x - h, 0.5, MW2, _ALL)
+        fd = sum(float(jnp.real(p - m)) for p, m in zip(plus, minus)) / (2 * h)
+        assert sum(float(jnp.real(t)) for t in tangents) == pytest.approx(fd, rel=1e-6)
+
+
+@pytest.mark.slow  # 28 s to compile jax.grad of the vertex; forward mode is checked in the fast suite above
 def test_values_and_x_gradients_finite():
     """Finite values and jax.grad for x from 1e-6 to 10, q² from 0 to 10 GeV² (above the light
     quarks' pair thresholds too, where the values are not accurate but must stay finite)."""
@@ -170,7 +183,7 @@ def test_values_and_x_gradients_finite():
             assert np.isfinite(float(value)) and np.isfinite(float(grad)), (x, q2)
 
 
-@pytest.mark.slow  # 28 s; the vertex gradients stay covered by the finite-gradient test above
+@pytest.mark.slow  # shares the 28 s compile with the test above; forward mode is checked fast
 def test_x_gradient_matches_central_difference():
     """jax.grad against a central difference at x = 0.3 and x_t (q² = 0.5, below thresholds)."""
     for x in (0.3, X_T):
