@@ -38,11 +38,15 @@ MAX_STEPS = 1000  # L-BFGS iterations per start
 ARMIJO = 1e-4  # sufficient-decrease constant c₁
 NOISE = 1e-12  # a step may raise χ² by this·max(1, |χ²|) (round-off) if it lowers the gradient
 MAX_TRIALS = 20  # trial steps per line search before the search is declared failed
-MAX_EXTEND = 3  # doublings of a step that meets Armijo while χ² still falls steeply
+MAX_EXTEND = 10  # doublings of a step that meets Armijo while χ² still falls steeply
 WOLFE = 0.9  # curvature constant c₂ of the weak Wolfe conditions
-STALL = 5  # L-BFGS steps in a row that lower χ² by less than NOISE: the round-off floor
+STALL = 3  # L-BFGS steps in a row that lower χ² by less than FTOL·max(1, |χ²|), each by more than a tenth
+# of the one before (a crawl along a kink or the round-off floor, not convergence): the start ends there
+FTOL = 2.2e-9  # relative decrease per step counted as none (scipy L-BFGS-B's default, factr = 1e7 times ε)
 POLISH_STEPS = 6  # Newton iterations for the starts L-BFGS leaves short of the rule
 DAMPING = (0.0, 1e-6, 1e-3, 1e-1, 1.0)  # Levenberg–Marquardt λ of the Newton trials
+MAX_MOVE = 1.0  # a trial step moves no parameter by more than this (z units: a whole range)
+SNAP = 1e-4  # a first trial step that ends this close (z units) to a bound it moves towards ends on it
 FIRST_STEP = 0.1  # the steepest-descent trial step moves no parameter by more than this (z units)
 DEFAULT_CHUNK = {"cpu": 16}  # rows per compiled call; 1024 on accelerators
 FD_STEP = np.finfo(float).eps ** 0.2  # 5-point stencil step (relative): truncation ~ h⁴, rounding ~ ε/h
@@ -172,8 +176,8 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
     objective: an `Objective`. free: (n, dim) or (dim,) bool, the parameters each row optimises
     (the others stay at x0's values; default all). A start's L-BFGS ends when the rule
     max|∂χ²/∂z| ≤ tol·max(1, |χ²|) holds (`stationarity`; tol default √ε of the objective's
-    dtype), at the round-off floor (no decrease along steepest descent, or STALL steps in a row
-    lowering χ² by less than NOISE), or after max_steps iterations; the starts that end without
+    dtype), at the round-off floor or a kink (no decrease along steepest descent, or STALL steps in
+    a row lowering χ² by less than FTOL relative without shrinking fast), or after max_steps iterations; the starts that end without
     meeting the rule are then polished by up to `polish` Newton steps (`newton`). A start whose
     χ² or gradient is not finite is not moved and is marked `finite=False`. Returns `Ends`."""
     space = objective.space
@@ -190,7 +194,7 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
     finite = np.isfinite(f) & np.all(np.isfinite(g), axis=1)
     gz = np.where(finite[:, None], g * dxdz, 0.0)
     S, Y, k = np.zeros((n, memory, dim)), np.zeros((n, memory, dim)), np.zeros(n, int)
-    steps, stall = np.zeros(n, int), np.zeros(n, int)
+    steps, stall, last_drop = np.zeros(n, int), np.zeros(n, int), np.full(n, np.inf)
     active = finite & ~rule(f, x, g, free)
     p = _steepest(projected(z, gz, bounded))
     search = _Search.start(n, dim)
@@ -198,6 +202,8 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
     while active.any():
         rows = np.flatnonzero(active)
         zt = z[rows] + search.alpha[rows, None] * p[rows]
+        first = bounded & (search.trials[rows] == 0)[:, None]  # a first trial lands on a bound it comes within SNAP of
+        zt = np.where(first & (zt < SNAP) & (p[rows] < 0), 0.0, np.where(first & (zt > 1 - SNAP) & (p[rows] > 0), 1.0, zt))
         zt = np.where(bounded, np.clip(zt, 0.0, 1.0), zt)
         clipped = np.any(zt != z[rows] + search.alpha[rows, None] * p[rows], axis=1)
         xt, dxt = _rows(space, zt, rows, free, fixed_x)
@@ -225,7 +231,7 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
         retry = without[k[without] > 0]  # forget the curvature pairs and try steepest descent
         k[retry] = 0
         p[retry] = _steepest(projected(z[retry], gz[retry], bounded))
-        search.reset(retry)
+        search.reset(retry, p[retry])
 
         acc_rows = np.concatenate([rows[take], with_point])
         if acc_rows.size == 0:
@@ -236,8 +242,12 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
         gn = np.concatenate([gt[take], search.g[with_point]])
         gzn = np.concatenate([gzt[take], search.gz[with_point]])
         s_, y_ = zn - z[acc_rows], gzn - gz[acc_rows]
-        small = f[acc_rows] - fn <= NOISE * np.maximum(1.0, np.abs(fn))
+        carry = np.where(search.extended[acc_rows] > 0, np.max(np.abs(s_), axis=1), 0.0)
+        drop = f[acc_rows] - fn
+        # a crawl: a tiny decrease that is not shrinking fast (converging steps shrink superlinearly)
+        small = (drop <= FTOL * np.maximum(1.0, np.abs(fn))) & (drop >= 0.1 * last_drop[acc_rows])
         stall[acc_rows] = np.where(small, stall[acc_rows] + 1, 0)
+        last_drop[acc_rows] = drop
         z[acc_rows], x[acc_rows], f[acc_rows], g[acc_rows], gz[acc_rows] = zn, xn, fn, gn, gzn
         sy = np.einsum("nd,nd->n", s_, y_)
         good = sy > 1e-10 * np.linalg.norm(s_, axis=1) * np.linalg.norm(y_, axis=1)
@@ -247,14 +257,15 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
         steps[acc_rows] += 1
         done = rule(f[acc_rows], x[acc_rows], g[acc_rows], free[acc_rows])
         active[acc_rows[done | (steps[acc_rows] >= max_steps) | (stall[acc_rows] >= STALL)]] = False
-        go = acc_rows[active[acc_rows]]
+        going = active[acc_rows]
+        go, carry = acc_rows[going], carry[going]
         pg = projected(z[go], gz[go], bounded)
         on_bound = bounded & (pg == 0.0) & (gz[go] != 0.0)  # held on its bound this iteration
         d = _direction(pg, S[go], Y[go], k[go], ~on_bound)
         descent = np.einsum("nd,nd->n", d, pg) < 0
         p[go] = np.where(((k[go] > 0) & descent)[:, None], d, _steepest(pg))
         k[go[~descent]] = 0
-        search.reset(go)
+        search.reset(go, p[go], carry)
 
     finite &= np.isfinite(f) & np.all(np.isfinite(g), axis=1)
     todo = np.flatnonzero(finite & ~rule(f, x, g, free))
@@ -279,8 +290,16 @@ class _Search:
                    trials=np.zeros(n, int), has=np.zeros(n, bool), z=np.zeros((n, dim)), x=np.zeros((n, dim)),
                    f=np.zeros(n), g=np.zeros((n, dim)), gz=np.zeros((n, dim)))
 
-    def reset(self, rows):
-        self.alpha[rows], self.lo[rows], self.hi[rows] = 1.0, 0.0, np.inf
+    def reset(self, rows, p, carry=None):
+        """A new search along p (rows, dim): trial step 1, or shorter so that no parameter moves by
+        more than a whole range (MAX_MOVE in z) — a longer step would only be projected back. Where
+        the previous search had to lengthen its step, `carry` (the move it made, in z) sets the
+        first trial's move instead: in a region where χ² is nearly linear or concave the
+        quasi-Newton step is far too short, and doubling afresh every iteration would crawl."""
+        size = np.maximum(np.max(np.abs(p), axis=1), 1e-300)
+        move = np.ones(len(rows)) * size if carry is None else np.where(carry > 0, carry, size)
+        self.alpha[rows] = np.minimum(move, MAX_MOVE) / size
+        self.lo[rows], self.hi[rows] = 0.0, np.inf
         self.extended[rows], self.trials[rows], self.has[rows] = 0, 0, False
 
     def remember(self, rows, z, x, f, g, gz):
