@@ -26,6 +26,7 @@ from fits import minimize as mz
 from fits.space import Space, prng_key
 
 BEST_POLISH = 2  # Newton steps at the best point (its Hessian is wanted there to ~1e-9)
+POLISH_LOWEST = 32  # starts short of the convergence rule that are Newton-polished: the lowest χ²
 AT_BOUND = 1e-6  # a best point within this fraction of a range from a bound is reported as on it
 DEGENERATE_EPS = 1e4  # Ĥ's smallest eigenvalue must exceed this many ε for the Hessian to count as invertible
 MAX_MINIMA = 64  # distinct minima listed at most (the lowest)
@@ -195,6 +196,21 @@ def _minima(space, x, chi2, chi2_tol, x_tol):
     return np.array(xs), np.array(cs), np.array(counts)
 
 
+def _polish_lowest(objective, ends, steps, tol):
+    """Newton-polish the POLISH_LOWEST lowest starts that L-BFGS left short of the rule (`fits.minimize.newton`):
+    the ones that can decide the best fit, at a cost that does not grow with the number of starts."""
+    open_ = np.flatnonzero(ends.finite & ~ends.converged)
+    todo = open_[np.argsort(ends.chi2[open_], kind="stable")[:POLISH_LOWEST]]
+    if steps == 0 or todo.size == 0:
+        return ends
+    x, f, g = (a.copy() for a in (ends.x, ends.chi2, ends.gradient))
+    free = np.ones((todo.size, objective.space.dim), bool)
+    x[todo], f[todo], g[todo] = mz.newton(objective, x[todo], f[todo], g[todo], free, steps, mz.tolerance(objective, tol))
+    finite = ends.finite & np.isfinite(f)
+    converged = finite & mz.converged(objective, x, f, g, tol=tol)
+    return ends._replace(x=x, chi2=np.where(finite, f, np.nan), gradient=g, converged=converged, finite=finite)
+
+
 def _uncertainties(objective, x):
     """Gradient, Hessian, covariance 2H⁻¹, σ, correlation, at_bound and problems at the best point.
 
@@ -249,7 +265,7 @@ def best_fit(
     {name: values}) adds user starts, placed first. key: a PRNG key or an int seed (default 0).
     max_steps: L-BFGS iterations per start (default 1000). tol: the rule max|∂χ²/∂z| ≤
     tol·max(1, |χ²|) (`fits.minimize.stationarity`; default √ε of the dtype). polish: Newton steps
-    for the starts L-BFGS leaves short of the rule (0 for none). chunk: rows per compiled call
+    for the POLISH_LOWEST lowest starts L-BFGS leaves short of the rule (0 for none). chunk: rows per compiled call
     (default `fits.minimize.chunk_for(starts)`). Two end points are the same minimum when their χ²
     agree within chi2_tol·max(1, |χ²|) and their positions within x_tol (a fraction of each
     bounded range, in its scale; relative for unbounded parameters).
@@ -269,7 +285,7 @@ def best_fit(
     drawn = np.asarray(space.sample_prior(prng_key(key), starts))
     x0 = np.concatenate([np.asarray(user, dtype=drawn.dtype), drawn])
     objective = chi2 if isinstance(chi2, mz.Objective) else mz.Objective(chi2, space, chunk or mz.chunk_for(len(x0)))
-    ends = mz.minimize(objective, x0, max_steps=max_steps, tol=tol, polish=polish)
+    ends = _polish_lowest(objective, mz.minimize(objective, x0, max_steps=max_steps, tol=tol, polish=0), polish, tol)
     n = len(ends.chi2)
     keep = np.flatnonzero(ends.finite)
     if keep.size == 0:
@@ -281,8 +297,7 @@ def best_fit(
     x, chi2_min = x[0], float(f[0])
     mx[0], mc[0] = x, chi2_min
     g, H, C, sigma, corr, at_bound, problems = _uncertainties(objective, x)
-    converged = mz.stationarity(space, x, g) <= (tol or math.sqrt(np.finfo(objective.dtype).eps)) * max(1.0, abs(chi2_min))
-    if not converged:
+    if not mz.converged(objective, x, chi2_min, g, tol=tol):
         problems.append("the best point does not meet the gradient rule (raise max_steps or polish)")
     return BestFit(
         names=space.names,

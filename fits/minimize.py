@@ -170,6 +170,16 @@ def _direction(g, S, Y, k, free):
     return -r * free
 
 
+def tolerance(objective, tol=None):
+    """The convergence rule's tol: `tol`, or √ε of the objective's dtype."""
+    return float(np.sqrt(np.finfo(objective.dtype).eps)) if tol is None else float(tol)
+
+
+def converged(objective, x, chi2, g, free=None, tol=None):
+    """The convergence rule at points x: max|∂χ²/∂z| (`stationarity`) ≤ tol·max(1, |χ²|)."""
+    return stationarity(objective.space, x, g, free) <= tolerance(objective, tol) * np.maximum(1.0, np.abs(chi2))
+
+
 def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=LBFGS_MEMORY, polish=POLISH_STEPS):
     """Minimise χ² from every row of x0 (n, dim), physical units inside the bounds, at once.
 
@@ -184,9 +194,9 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
     x0 = np.asarray(x0, dtype=float)
     n, dim = x0.shape
     free = np.broadcast_to(np.ones(dim, bool) if free is None else np.asarray(free, bool), (n, dim))
-    tol = float(np.sqrt(np.finfo(objective.dtype).eps)) if tol is None else float(tol)
+    tol = tolerance(objective, tol)
     fixed_x, bounded = x0.copy(), space._bounded
-    rule = lambda f, x, g, fr: stationarity(space, x, g, fr) <= tol * np.maximum(1.0, np.abs(f))  # noqa: E731
+    rule = lambda f, x, g, fr: converged(objective, x, f, g, fr, tol)  # noqa: E731
 
     z = np.where(bounded, np.clip(to_box(space, x0), 0.0, 1.0), x0)
     x, dxdz = _rows(space, z, np.arange(n), free, fixed_x)
@@ -272,8 +282,7 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
     if polish and todo.size:
         x[todo], f[todo], g[todo] = newton(objective, x[todo], f[todo], g[todo], free[todo], polish, tol)
     finite &= np.isfinite(f) & np.all(np.isfinite(g), axis=1)
-    converged = finite & rule(f, x, g, free)
-    return Ends(np.where(finite[:, None], x, x0), np.where(finite, f, np.nan), steps, converged, finite, g)
+    return Ends(np.where(finite[:, None], x, x0), np.where(finite, f, np.nan), steps, finite & rule(f, x, g, free), finite, g)
 
 
 class _Search:
@@ -340,7 +349,7 @@ def newton(objective, x, f, g, free, steps, tol):
     lams = np.array(DAMPING)
     fracs = np.array([1.0, 0.5, 0.25])
     for _ in range(steps):
-        todo = np.flatnonzero(stationarity(space, x, g, free) > tol * np.maximum(1.0, np.abs(f)))
+        todo = np.flatnonzero(~converged(objective, x, f, g, free, tol))
         if todo.size == 0:
             break
         xs, fr = x[todo], free[todo]
