@@ -74,16 +74,31 @@ def layout(maps, counts, weights):
     return Layout(index, mask, t_nodes, bary, thr, s_mid, s_half, lo, hi, point, np.asarray(weights, float))
 
 
+_UPPER = np.triu_indices(2 * 7)  # the 105 entries i ≤ j of a symmetric 14 × 14 form
+_OFF_DIAGONAL = _UPPER[0] != _UPPER[1]
+_PAIRS = np.array([(0, 0), (0, 1), (1, 1), (2, 0), (2, 1), (3, 0), (3, 1), (2, 2), (2, 3), (3, 3)])
+
+
 def _nodal(q2, Q, r0, A, B):
-    """Weighted nodal values of (g₁, g₂, h_rr, h_ri, h_ii) for Q with weights folded in."""
-    v = A + B * q2[:, None]
-    r1, r2 = to_real(v), to_real(1j * v)
-    u = jnp.einsum("nij,j->ni", Q, r0)
-    q_r1 = jnp.einsum("nij,nj->ni", Q, r1)
-    g1, g2 = jnp.sum(u * r1, -1), jnp.sum(u * r2, -1)
-    h_rr = jnp.sum(r1 * q_r1, -1)
-    h_ri = 2 * jnp.sum(r2 * q_r1, -1)
-    h_ii = jnp.einsum("ni,nij,nj->n", r2, Q, r2)
+    """Weighted nodal values of (g₁, g₂, h_rr, h_ri, h_ii) for Q with weights folded in.
+
+    With r₁ = R(A) + q² R(B) and r₂ = R(iA) + q² R(iB), the values are polynomials in q² of
+    u = r₀ᵀQ V and of the bilinear forms G_kl = V_kᵀ Q V_l, V = (R(A), R(B), R(iA), R(iB)). The ten
+    G_kl needed come from one product of the nodes' upper triangles (n_nodes, 105) with the
+    matching symmetrised products of V's columns (105, 10): under vmap a single matrix product
+    for all points, twice as fast as three form evaluations per point (Q is read once a batch)."""
+    i, j = _UPPER
+    V = jnp.stack([to_real(A), to_real(B), to_real(1j * A), to_real(1j * B)], axis=-1)  # (14, 4)
+    Vk, Vl = V[:, _PAIRS[:, 0]], V[:, _PAIRS[:, 1]]
+    F = Vk[i] * Vl[j] + jnp.where(_OFF_DIAGONAL[:, None], Vk[j] * Vl[i], 0.0)  # (105, 10)
+    G00, G01, G11, G20, G21, G30, G31, G22, G23, G33 = (Q[:, i, j] @ F).T
+    u = jnp.einsum("nij,j->ni", Q, r0) @ V  # (n_nodes, 4)
+    q = q2
+    g1 = u[:, 0] + q * u[:, 1]
+    g2 = u[:, 2] + q * u[:, 3]
+    h_rr = G00 + 2 * q * G01 + q * q * G11
+    h_ri = 2 * (G20 + q * (G21 + G30) + q * q * G31)
+    h_ii = G22 + 2 * q * G23 + q * q * G33
     return jnp.stack([g1, g2, h_rr, h_ri, h_ii], axis=-1)
 
 
