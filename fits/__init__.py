@@ -11,9 +11,17 @@
 """
 
 from fits.bestfit import BestFit, best_fit
-from fits.hmc import Posterior, sample
 from fits.scan import ScanResult
 from fits.space import Parameter, Space
 
 __all__ = ["BestFit", "Parameter", "Posterior", "ScanResult", "Space", "best_fit", "sample"]
+
+
+def __getattr__(name):
+    """`Posterior` and `sample` load `fits.hmc` (and numpyro, ~0.6 s) on first use only."""
+    if name in ("Posterior", "sample"):
+        from fits import hmc
+
+        return getattr(hmc, name)
+    raise AttributeError(f"module 'fits' has no attribute {name!r}")
 # `scan` the function stays in `fits.scan`: re-exporting it here would hide the submodule

@@ -174,13 +174,13 @@ class Problem(NamedTuple):
 def problem(config: Config) -> Problem:
     """The χ² of a config: model → Wilson coefficients → Table predictions → χ² (jaxflav.likelihood),
     or, for models with `observables`, model → observables → constraint terms (jaxflav.constraints)."""
-    from jaxflav import likelihood
-    from jaxflav.predictions import Predictions
-
     space = Space(config.parameters)
     model = models.get(config.model)
     if model.observables is not None:
         return _constraint_problem(config, space, model)
+    from jaxflav import likelihood
+    from jaxflav.predictions import Predictions
+
     table = measurements.load(config.measurements)
     predict = Predictions(measurements.observables(table))
 
