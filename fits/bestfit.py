@@ -145,7 +145,7 @@ def _check_objective(chi2, space):
 
 
 def _check_options(max_steps, tol, polish):
-    max_steps = mz.MAX_STEPS if max_steps is None else _positive_int(max_steps, "max_steps", 1)
+    max_steps = None if max_steps is None else _positive_int(max_steps, "max_steps", 1)
     tol = None if tol is None else _positive_float(tol, "tol")
     return max_steps, tol, _positive_int(polish, "polish", 0)
 
@@ -263,7 +263,7 @@ def best_fit(
     a `fits.minimize.Objective` of it. space: a `fits.space.Space`. starts: how many starts to
     draw from the prior (`space.sample_prior(key, starts)`); `init` (a point, (k, dim) points, or
     {name: values}) adds user starts, placed first. key: a PRNG key or an int seed (default 0).
-    max_steps: L-BFGS iterations per start (default 1000). tol: the rule max|∂χ²/∂z| ≤
+    max_steps: L-BFGS iterations per start (default `fits.minimize.max_steps_for(dim)`, ≥ 200). tol: the rule max|∂χ²/∂z| ≤
     tol·max(1, |χ²|) (`fits.minimize.stationarity`; default √ε of the dtype). polish: Newton steps
     for the POLISH_LOWEST lowest starts L-BFGS leaves short of the rule (0 for none). chunk: rows per compiled call
     (default `fits.minimize.chunk_for(starts)`). Two end points are the same minimum when their χ²

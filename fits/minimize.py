@@ -34,14 +34,16 @@ import jax.numpy as jnp
 import numpy as np
 
 LBFGS_MEMORY = 10  # stored (s, y) pairs
-MAX_STEPS = 1000  # L-BFGS iterations per start
+MAX_STEPS = 200  # L-BFGS iterations per start (at least MAX_STEPS_PER_DIM × dim): a smooth χ² in a few
+MAX_STEPS_PER_DIM = 20  # dimensions needs < 100; a start still going is crawling along a cliff of the χ²
 ARMIJO = 1e-4  # sufficient-decrease constant c₁
 NOISE = 1e-12  # a step may raise χ² by this·max(1, |χ²|) (round-off) if it lowers the gradient
 MAX_TRIALS = 20  # trial steps per line search before the search is declared failed
-MAX_EXTEND = 10  # doublings of a step that meets Armijo while χ² still falls steeply
+MAX_EXTEND = 2  # doublings of a step that meets Armijo while χ² still falls steeply
 WOLFE = 0.9  # curvature constant c₂ of the weak Wolfe conditions
 STALL = 3  # L-BFGS steps in a row that lower χ² by less than FTOL·max(1, |χ²|), each by more than a tenth
 # of the one before (a crawl along a kink or the round-off floor, not convergence): the start ends there
+WINDOW = 20  # a start that lowers χ² by less than WINDOW·FTOL relative over WINDOW steps ends too
 FTOL = 2.2e-9  # relative decrease per step counted as none (scipy L-BFGS-B's default, factr = 1e7 times ε)
 POLISH_STEPS = 6  # Newton iterations for the starts L-BFGS leaves short of the rule
 DAMPING = (0.0, 1e-6, 1e-3, 1e-1, 1.0)  # Levenberg–Marquardt λ of the Newton trials
@@ -180,14 +182,20 @@ def converged(objective, x, chi2, g, free=None, tol=None):
     return stationarity(objective.space, x, g, free) <= tolerance(objective, tol) * np.maximum(1.0, np.abs(chi2))
 
 
-def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=LBFGS_MEMORY, polish=POLISH_STEPS):
+def max_steps_for(dim):
+    """The default iteration limit per start: MAX_STEPS, or MAX_STEPS_PER_DIM × dim if larger."""
+    return max(MAX_STEPS, MAX_STEPS_PER_DIM * dim)
+
+
+def minimize(objective, x0, free=None, *, max_steps=None, tol=None, memory=LBFGS_MEMORY, polish=POLISH_STEPS):
     """Minimise χ² from every row of x0 (n, dim), physical units inside the bounds, at once.
 
     objective: an `Objective`. free: (n, dim) or (dim,) bool, the parameters each row optimises
     (the others stay at x0's values; default all). A start's L-BFGS ends when the rule
     max|∂χ²/∂z| ≤ tol·max(1, |χ²|) holds (`stationarity`; tol default √ε of the objective's
     dtype), at the round-off floor or a kink (no decrease along steepest descent, or STALL steps in
-    a row lowering χ² by less than FTOL relative without shrinking fast), or after max_steps iterations; the starts that end without
+    a row lowering χ² by less than FTOL relative without shrinking fast, or less than WINDOW·FTOL in
+    WINDOW steps), or after max_steps iterations (default `max_steps_for(dim)`); the starts that end without
     meeting the rule are then polished by up to `polish` Newton steps (`newton`). A start whose
     χ² or gradient is not finite is not moved and is marked `finite=False`. Returns `Ends`."""
     space = objective.space
@@ -195,6 +203,7 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
     n, dim = x0.shape
     free = np.broadcast_to(np.ones(dim, bool) if free is None else np.asarray(free, bool), (n, dim))
     tol = tolerance(objective, tol)
+    max_steps = max_steps_for(dim) if max_steps is None else max_steps
     fixed_x, bounded = x0.copy(), space._bounded
     rule = lambda f, x, g, fr: converged(objective, x, f, g, fr, tol)  # noqa: E731
 
@@ -205,6 +214,7 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
     gz = np.where(finite[:, None], g * dxdz, 0.0)
     S, Y, k = np.zeros((n, memory, dim)), np.zeros((n, memory, dim)), np.zeros(n, int)
     steps, stall, last_drop = np.zeros(n, int), np.zeros(n, int), np.full(n, np.inf)
+    f_window = f.copy()  # χ² WINDOW steps ago
     active = finite & ~rule(f, x, g, free)
     p = _steepest(projected(z, gz, bounded))
     search = _Search.start(n, dim)
@@ -258,6 +268,9 @@ def minimize(objective, x0, free=None, *, max_steps=MAX_STEPS, tol=None, memory=
         small = (drop <= FTOL * np.maximum(1.0, np.abs(fn))) & (drop >= 0.1 * last_drop[acc_rows])
         stall[acc_rows] = np.where(small, stall[acc_rows] + 1, 0)
         last_drop[acc_rows] = drop
+        window = acc_rows[(steps[acc_rows] + 1) % WINDOW == 0]  # a slow crawl: little gained in WINDOW steps
+        stall[window] = np.where(f_window[window] - fn[np.isin(acc_rows, window)] <= WINDOW * FTOL * np.maximum(1.0, np.abs(f_window[window])), STALL, stall[window])
+        f_window[window] = fn[np.isin(acc_rows, window)]
         z[acc_rows], x[acc_rows], f[acc_rows], g[acc_rows], gz[acc_rows] = zn, xn, fn, gn, gzn
         sy = np.einsum("nd,nd->n", s_, y_)
         good = sy > 1e-10 * np.linalg.norm(s_, axis=1) * np.linalg.norm(y_, axis=1)

@@ -296,7 +296,7 @@ def profile(chi2, space, names, grid=None, *, start=None, chi2_min=None, max_ste
             raise ValueError(f"start must be one point of shape ({space.dim},), got {x_start.shape}")
     if objective is None:
         objective = mz.Objective(chi2, space, batch)
-    options = dict(max_steps=max_steps or mz.MAX_STEPS, tol=tol)
+    options = dict(max_steps=max_steps, tol=tol)
 
     def global_fit(x0):
         ends = mz.minimize(objective, x0[None], **options)
