@@ -16,8 +16,8 @@ compile_cache.enable()
 @pytest.fixture(scope="session")
 def penguin_vertex_jvp():
     """jax.jit of (x, q², M_W², charges) ↦ jax.jvp of jaxflav.models.penguin.vertex in x: the
-    vertex (F0, F2, FM) and its forward-mode x-derivative. Every argument is traced, so
-    test_dark_z and test_penguin share one compilation (~15 s cold)."""
+    vertex (F0, F2, FM) and its forward-mode x-derivative. Every argument is traced, so the
+    tests of test_penguin (the x-derivative, dark_z's T³ and E⁰ constants) share one compilation."""
     from jaxflav.models import penguin
 
     def vertex_and_x_derivative(x, q2, mw2, charges):

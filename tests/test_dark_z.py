@@ -141,36 +141,6 @@ def test_finite_chi2_and_gradient_over_the_box(chi2_and_grad, case):
     assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
 
 
-def test_t3_constants_are_the_pv_vertex(penguin_vertex_jvp):
-    """dark_z.T3_SLOPE, T3_DIPOLE: the T³ part of the one-loop Z vertex of jaxflav.models.penguin
-    (jitted, through the conftest function that test_penguin also uses)."""
-    from jaxflav.models import penguin
-
-    # F2 at q² = 0 is a 5-point difference quotient with step h = m_q²/20: its rounding error is
-    # ~ε M_W²/h ≈ 2e-16 · 20/x_q relative to A, 6e-6 for the u quark (x_u ≈ 7e-10) and below 1e-10
-    # for c and t. The u slope is therefore known only to ~1e-5 (it moves by 4e-6 between XLA
-    # builds); it enters C9 times |λ_u/λ_t| ≈ 0.02 and the q² slope, ~1e-3 of E⁰, so ~1e-9 of C9.
-    for q, m, rel in (("u", dark_z.M_U, 3e-5), ("c", dark_z.M_C, 1e-9), ("t", dark_z.M_T, 1e-9)):
-        (_, f2, fm), _ = penguin_vertex_jvp((m / dark_z.M_W) ** 2, 0.0, dark_z.M_W**2, penguin.T3)
-        assert float(np.real(f2)) == pytest.approx(dark_z.T3_SLOPE[q], rel=rel)
-        assert float(np.real(fm)) == pytest.approx(dark_z.T3_DIPOLE[q], rel=1e-9)
-
-
-def test_vertex_e0_is_the_pv_z_penguin(penguin_vertex_jvp):
-    """E⁰ from Inami–Lim C₀ equals 2 M_W² g_Z ΣF0_Z/e² of the PV vertex (GIM difference to x_u).
-    F0_Z = penguin.z_limits(x, M_W², s_W²)[0], i.e. the vertex at q² = 0 with z_charges(s_W²),
-    jitted through the conftest function shared with the test above and test_penguin."""
-    from jaxflav.models import penguin
-
-    xs = [(m / dark_z.M_W) ** 2 for m in (dark_z.M_U, dark_z.M_C, dark_z.M_T)]
-    f0 = [complex(penguin_vertex_jvp(x, 0.0, dark_z.M_W**2, penguin.z_charges(S2))[0][0]) for x in xs]
-    lam = [complex(ckm_xi(DEFAULT, q) / ckm_xi(DEFAULT, "t")) for q in "uct"]
-    gim = sum(lk * (f - f0[0]) for lk, f in zip(lam, f0))  # Σλ = 0 removes the constant
-    e0_pv = 2 * dark_z.M_W**2 * GZ * gim / E**2
-    e0 = complex(dark_z.vertex(0.0, 1.0).E0) * (dark_z.M_W**2 / (DEFAULT.m_Z**2 * (1 - S2)))  # M_W = c_W M_Z at tree level
-    assert e0 == pytest.approx(e0_pv, rel=1e-8)
-
-
 @pytest.mark.parametrize(
     "body, message",
     [
