@@ -6,7 +6,8 @@ compiled once per problem (and kept across runs by the persistent compilation ca
 else is cheap arithmetic on a few numbers per start and runs in NumPy, between calls:
 
 - **Box coordinates.** Each bounded parameter is optimised as its position z ∈ [0, 1] in its range,
-  measured in its scale (ln x for log parameters), an unbounded one as x itself. Bounds are kept
+  measured in its scale (ln x for log parameters), an unbounded one (always with a normal prior)
+  as (x − mean)/σ. Bounds are kept
   by projection, so a minimum on a bound — common in physics fits (a mass at the edge of its
   range) — is reached in a few steps, where a logistic map would need ever longer steps.
 - **Projected L-BFGS** (two-metric projection: Bertsekas, SIAM J. Control Optim. 20 (1982) 221;
@@ -110,15 +111,26 @@ class Objective:
 
 
 # --- box coordinates ---------------------------------------------------------------------------------
+def _unbounded_scale(space):
+    """(mean, sigma) of each parameter's prior: an unbounded parameter always has a normal one, and
+    is optimised in units of its sigma about its mean (the box coordinate of a Gaussian)."""
+    mean = np.array([p.mean for p in space.parameters])
+    sigma = np.array([p.sigma for p in space.parameters])
+    return np.where(space._bounded, 0.0, mean), np.where(space._bounded, 1.0, sigma)
+
+
 def to_box(space, x):
-    """z(x): the position t ∈ [0, 1] in each bounded range, in the parameter's scale; x if unbounded."""
-    return fraction(space, x)
+    """z(x): the position t ∈ [0, 1] in each bounded range, in the parameter's scale; (x − mean)/σ
+    of its normal prior for an unbounded parameter."""
+    mean, sigma = _unbounded_scale(space)
+    return np.where(space._bounded, fraction(space, x), (x - mean) / sigma)
 
 
 def from_box(space, z):
     """x(z) and dx/dz, elementwise (exact on the bounds)."""
-    span = np.where(space._bounded, space._hi - space._lo, 1.0)
-    y = np.where(space._bounded, space._lo + span * z, z)
+    mean, sigma = _unbounded_scale(space)
+    span = np.where(space._bounded, space._hi - space._lo, sigma)
+    y = np.where(space._bounded, space._lo, mean) + span * z
     x = np.where(space._log, np.exp(np.where(space._log, y, 0.0)), y)
     x = np.where(space._bounded, np.clip(x, space.low, space.high), x)
     return x, span * np.where(space._log, x, 1.0)
@@ -207,7 +219,7 @@ def minimize(objective, x0, free=None, *, max_steps=None, tol=None, memory=LBFGS
     fixed_x, bounded = x0.copy(), space._bounded
     rule = lambda f, x, g, fr: converged(objective, x, f, g, fr, tol)  # noqa: E731
 
-    z = np.where(bounded, np.clip(to_box(space, x0), 0.0, 1.0), x0)
+    z = np.where(bounded, np.clip(to_box(space, x0), 0.0, 1.0), to_box(space, x0))
     x, dxdz = _rows(space, z, np.arange(n), free, fixed_x)
     f, g = objective(x)
     finite = np.isfinite(f) & np.all(np.isfinite(g), axis=1)
@@ -422,7 +434,8 @@ def hessian(objective, x):
     gradient by the 5-point stencil g′ ≈ [8(g(+h) − g(−h)) − (g(+2h) − g(−2h))]/(12h) (one-sided,
     [−25g₀ + 48g(h) − 36g(2h) + 16g(3h) − 3g(4h)]/(12h), where ±2h would leave the bounds),
     symmetrised; all (4·dim + 1)·m gradients in one objective call. Steps h_j = ε^⅕ × |x_j| for
-    log-scale parameters, × max(|x_j|, 1e-3 of the range, or 1 if unbounded) for linear ones:
+    log-scale parameters, × max(|x_j|, 1e-3 of the range) for linear ones, × the prior's σ for
+    unbounded ones:
     truncation ~ h⁴ and rounding ~ ε/h, ~1e-12 relative for a smooth χ².
     Returns (H, χ², ∂χ²/∂x) at the points."""
     space = objective.space
@@ -431,7 +444,8 @@ def hessian(objective, x):
     x = np.atleast_2d(x)
     m, dim = x.shape
     span = np.where(space.bounded, space.high - space.low, 1.0)
-    h = FD_STEP * np.where(space._log, np.abs(x), np.maximum(np.abs(x), np.where(space.bounded, 1e-3 * span, 1.0)))
+    _, sigma = _unbounded_scale(space)
+    h = FD_STEP * np.where(space._log, np.abs(x), np.where(space.bounded, np.maximum(np.abs(x), 1e-3 * span), sigma))
     central = (x - 2 * h >= space.low) & (x + 2 * h <= space.high)
     sign = np.where(central | (x + 4 * h <= space.high), 1.0, -1.0)  # one-sided: up, unless there is no room
     offsets = np.where(central[..., None], np.array([1.0, -1.0, 2.0, -2.0]), np.array([1.0, 2.0, 3.0, 4.0]) * sign[..., None])

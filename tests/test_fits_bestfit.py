@@ -187,3 +187,13 @@ def test_bad_objective_raises():
 def test_all_starts_nonfinite_raises():
     with pytest.raises(ValueError, match="not finite at any"):
         best_fit(lambda x: jnp.log(-1.0 - x[0] ** 2), SPACE1, starts=4)
+
+
+def test_unbounded_parameter_with_a_wide_normal_prior_is_fitted_in_its_own_units():
+    """An unbounded nuisance-like parameter (normal prior, mean 1000, σ 50) beside a bounded one:
+    the minimiser works in units of the prior's σ, so a minimum 2σ away takes a few steps."""
+    space = Space([Parameter("n", prior="normal", mean=1000.0, sigma=50.0), Parameter("c", -1.0, 1.0)])
+    fit = best_fit(lambda x: ((x[0] - 1100.0) / 5.0) ** 2 + (x[1] - 0.3) ** 2 / 0.01, space, starts=16, key=4)
+    np.testing.assert_allclose(fit.x, [1100.0, 0.3], rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(fit.sigma, [5.0, 0.1], rtol=1e-9)
+    assert fit.n_converged == 16 and fit.hessian_ok and fit.steps.max() < 50
