@@ -279,12 +279,10 @@ def best_fit(
     max_steps, tol, polish = _check_options(max_steps, tol, polish)
     chi2_tol, x_tol = _positive_float(chi2_tol, "chi2_tol"), _positive_float(x_tol, "x_tol")
     user = _initial_points(space, init)
-    if chunk is not None:
-        chunk = _positive_int(chunk, "chunk", 1)
 
     drawn = np.asarray(space.sample_prior(prng_key(key), starts))
     x0 = np.concatenate([np.asarray(user, dtype=drawn.dtype), drawn])
-    objective = chi2 if isinstance(chi2, mz.Objective) else mz.Objective(chi2, space, chunk or mz.chunk_for(len(x0)))
+    objective = chi2 if isinstance(chi2, mz.Objective) else mz.Objective(chi2, space, mz.chunk_for(len(x0)) if chunk is None else chunk)
     ends = _polish_lowest(objective, mz.minimize(objective, x0, max_steps=max_steps, tol=tol, polish=0), polish, tol)
     n = len(ends.chi2)
     keep = np.flatnonzero(ends.finite)

@@ -13,13 +13,16 @@ else is cheap arithmetic on a few numbers per start and runs in NumPy, between c
 - **Projected L-BFGS** (two-metric projection: Bertsekas, SIAM J. Control Optim. 20 (1982) 221;
   the L-BFGS two-loop recursion of Nocedal & Wright, *Numerical Optimization*, 2nd ed. 2006,
   Alg. 7.4) on the free parameters — those not on a bound that their gradient pushes against —
-  with a backtracking Armijo search along the projected path (ibid. Alg. 3.1, quadratic
-  interpolation, §3.5) whose trial step is 1: a quasi-Newton step is accepted at once nearly
-  always, so an iteration costs about one χ² + gradient evaluation. Each start runs its own line
+  with a weak-Wolfe search along the projected path (`_Search`: quadratic interpolation, then
+  bisection, when Armijo fails; at most MAX_EXTEND doublings when χ² still falls steeply) whose
+  trial step is 1: a quasi-Newton step is accepted at once nearly always, so an iteration costs
+  about one χ² + gradient evaluation. Each start runs its own line
   search; a call evaluates the current trial point of every start still running, packed into as
   few chunks as they fill, so no start waits for another and the last slow starts cost one chunk.
 - **Convergence rule** (`stationarity`): the projected gradient max|∂χ²/∂z| (zero for a parameter
-  on a bound pushed outwards) ≤ tol·max(1, |χ²|), tol = √ε by default.
+  on a bound pushed outwards) ≤ tol·max(1, |χ²|), tol = √ε by default. A start that cannot meet
+  it (round-off floor, or a cliff of the χ²) ends by the FTOL/STALL/WINDOW rules, as scipy's
+  L-BFGS-B does by its ftol, and is then Newton-polished (`newton`).
 - **Hessians** by 5-point central differences of the exact gradient (`hessian`, one call for all
   4·dim points; one-sided at a bound): ~1e-12 relative for smooth χ², without compiling second
   derivatives (which cost ~5× the gradient's compile time for a physics χ²).
@@ -78,7 +81,8 @@ def _positive(chunk):
 
 
 def default_chunk():
-    """Rows per call of the compiled objective: 64 on CPU (no gain from wider batches there), 1024 on GPU/TPU."""
+    """Rows per call of the compiled objective: 16 on CPU (wider batches gain little there, and the
+    last slow starts cost a whole chunk), 1024 on GPU/TPU."""
     return DEFAULT_CHUNK.get(jax.default_backend(), 1024)
 
 
