@@ -256,6 +256,7 @@ def best_fit(
     chi2_tol=1e-6,
     x_tol=1e-5,
     chunk=None,
+    progress=None,
 ) -> BestFit:
     """Minimise chi2 over `space` from many starts at once; see the module docstring.
 
@@ -271,7 +272,8 @@ def best_fit(
     bounded range, in its scale; relative for unbounded parameters).
 
     Starts with a non-finite χ² or gradient (at the start or the end) are dropped and counted in
-    `n_nonfinite`. Raises ValueError for bad input, before anything compiles, and when every
+    `n_nonfinite`. progress: called as progress(step, running starts, starts, lowest χ²) during
+    the L-BFGS iterations (e.g. for a progress line). Raises ValueError for bad input, before anything compiles, and when every
     start is dropped.
     """
     _check_objective(chi2, space)
@@ -283,7 +285,7 @@ def best_fit(
     drawn = np.asarray(space.sample_prior(prng_key(key), starts))
     x0 = np.concatenate([np.asarray(user, dtype=drawn.dtype), drawn])
     objective = chi2 if isinstance(chi2, mz.Objective) else mz.Objective(chi2, space, mz.chunk_for(len(x0)) if chunk is None else chunk)
-    ends = _polish_lowest(objective, mz.minimize(objective, x0, max_steps=max_steps, tol=tol, polish=0), polish, tol)
+    ends = _polish_lowest(objective, mz.minimize(objective, x0, max_steps=max_steps, tol=tol, polish=0, progress=progress), polish, tol)
     n = len(ends.chi2)
     keep = np.flatnonzero(ends.finite)
     if keep.size == 0:

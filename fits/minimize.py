@@ -203,7 +203,7 @@ def max_steps_for(dim):
     return max(MAX_STEPS, MAX_STEPS_PER_DIM * dim)
 
 
-def minimize(objective, x0, free=None, *, max_steps=None, tol=None, memory=LBFGS_MEMORY, polish=POLISH_STEPS):
+def minimize(objective, x0, free=None, *, max_steps=None, tol=None, memory=LBFGS_MEMORY, polish=POLISH_STEPS, progress=None):
     """Minimise χ² from every row of x0 (n, dim), physical units inside the bounds, at once.
 
     objective: an `Objective`. free: (n, dim) or (dim,) bool, the parameters each row optimises
@@ -213,7 +213,8 @@ def minimize(objective, x0, free=None, *, max_steps=None, tol=None, memory=LBFGS
     a row lowering χ² by less than FTOL relative without shrinking fast, or less than WINDOW·FTOL in
     WINDOW steps), or after max_steps iterations (default `max_steps_for(dim)`); the starts that end without
     meeting the rule are then polished by up to `polish` Newton steps (`newton`). A start whose
-    χ² or gradient is not finite is not moved and is marked `finite=False`. Returns `Ends`."""
+    χ² or gradient is not finite is not moved and is marked `finite=False`. `progress(step, running, n, lowest χ²)`, if given, is called after every
+    iteration (for a progress line). Returns `Ends`."""
     space = objective.space
     x0 = np.asarray(x0, dtype=float)
     n, dim = x0.shape
@@ -235,7 +236,11 @@ def minimize(objective, x0, free=None, *, max_steps=None, tol=None, memory=LBFGS
     p = _steepest(projected(z, gz, bounded))
     search = _Search.start(n, dim)
 
+    iteration = 0
     while active.any():
+        if progress is not None:
+            progress(iteration, int(active.sum()), n, float(np.min(f, where=finite, initial=np.inf)))
+        iteration += 1
         rows = np.flatnonzero(active)
         zt = z[rows] + search.alpha[rows, None] * p[rows]
         first = bounded & (search.trials[rows] == 0)[:, None]  # a first trial lands on a bound it comes within SNAP of

@@ -37,10 +37,12 @@ the chunk, not by N — unless every point is kept (`keep="all"`): for 10⁸ poi
 
 **Disk** (`out`): `scan.json` (the manifest: design, N, counts, seed, chunk, dtype, space, value
 shapes, a hash of f's jaxpr and constants, and a fingerprint of all these) is written first, then
-each chunk as `chunk_000123.npz` (x and the values), written to `….tmp` and moved into place with
-`os.replace`, so a killed scan never leaves a partial chunk. With `resume=True` the chunks already
-on disk are read back instead of recomputed (a manifest that differs → ValueError naming the fields);
-the result is bitwise identical to an uninterrupted run.
+each chunk as `chunk_000123.npz` (x and the values), every file through `fits.files` (a temporary
+file of its own name, then `os.replace`, with fixed zip timestamps), so a killed scan never leaves a
+partial file and the same chunk has the same bytes. A lone scan locks `out` (`fits.files.Lock`): a
+second one into the same folder fails at once. With `resume=True` the chunks already on disk are
+read back instead of recomputed (a manifest that differs → `Mismatch`, a ValueError naming the
+fields); the result is bitwise identical to an uninterrupted run.
 
 **Processes**: with `jax.distributed` initialised (`jax.process_count() > 1`), or with an explicit
 `worker=(index, count)` (e.g. a batch array job), worker p computes the chunks i ≡ p (mod count)
@@ -49,13 +51,13 @@ into the shared `out`. Under `jax.distributed` every process then waits for all 
 result when all chunk files exist and None otherwise (call `merge(out)` later).
 """
 
+import contextlib
 import dataclasses
 import hashlib
 import json
 import math
 import os
 import re
-import sys
 import time
 from typing import NamedTuple
 
@@ -64,6 +66,8 @@ import jax.numpy as jnp
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from fits import files
+from fits.progress import Progress
 from fits.space import Space
 
 DESIGNS = ("grid", "random", "sobol")
@@ -456,7 +460,11 @@ class ScanResult(NamedTuple):
     reduced: dict | None = None
 
     def to_npz(self, path):
-        """Save as .npz: x, values[.leaf], index, reduced.<key>, names, metadata (JSON)."""
+        """Save as .npz (atomically, `fits.files.write_npz`): the arrays of `arrays()`."""
+        files.write_npz(path, self.arrays())
+
+    def arrays(self):
+        """{name: array}: x, values[.leaf], index, reduced.<key>, names, metadata (JSON)."""
         arrays = {"names": np.array(self.names), "metadata": np.array(json.dumps(self.metadata))}
         if self.x is not None:
             arrays["x"] = self.x
@@ -466,8 +474,7 @@ class ScanResult(NamedTuple):
         if self.index is not None:
             arrays["index"] = self.index
         arrays.update({f"reduced.{k}": v for k, v in (self.reduced or {}).items()})
-        with open(path, "wb") as fh:
-            np.savez(fh, **arrays)
+        return arrays
 
     @classmethod
     def from_npz(cls, path):
@@ -483,63 +490,16 @@ class ScanResult(NamedTuple):
             )
 
 
-# --- progress -------------------------------------------------------------------------------
-def _clock(seconds):
-    if not math.isfinite(seconds):
-        return "--:--"
-    s = int(seconds)
-    return f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}"
-
-
-class Progress:
-    """A one-line progress bar on `stream` (stderr): done/total points, points/s of the points
-    computed in this run (read-back chunks excluded), ETA. Silent unless `enabled` and the stream is
-    a TTY (or `force`)."""
-
-    def __init__(self, total, enabled=True, stream=None, force=False, label="scan", every_s=0.1):
-        self.stream = stream if stream is not None else sys.stderr
-        tty = getattr(self.stream, "isatty", lambda: False)()
-        self.enabled = bool(enabled) and (tty or force)
-        self.total, self.label, self.every_s = total, label, every_s
-        self.start = time.perf_counter()
-        self.done = self.computed = 0
-        self._last = -math.inf
-
-    def update(self, done, computed=0, final=False):
-        self.done += done
-        self.computed += computed
-        now = time.perf_counter()
-        if not self.enabled or (now - self._last < self.every_s and not final):
-            return
-        self._last = now
-        frac = self.done / self.total if self.total else 1.0
-        rate = self.computed / max(now - self.start, 1e-9)
-        eta = (self.total - self.done) / rate if rate > 0 else math.inf
-        bar = "█" * int(24 * frac) + "·" * (24 - int(24 * frac))
-        line = f"\r{self.label} {100 * frac:5.1f}% |{bar}| {self.done:.3g}/{self.total:.3g} points  {rate:.3g} points/s  ETA {_clock(eta)}"
-        self.stream.write(line + ("\n" if final else ""))
-        self.stream.flush()
-
-    def close(self):
-        self.update(0, final=True)
-
-
 # --- manifest and chunk files ---------------------------------------------------------------
 def _chunk_path(out, i, n_chunks):
     return os.path.join(out, f"chunk_{i:0{max(6, len(str(n_chunks - 1)))}d}.npz")
 
 
-def _atomic_write(path, write, suffix=".tmp"):
-    tmp = path + suffix
-    with open(tmp, "wb") as fh:
-        write(fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def _save_chunk(path, x, values):
-    _atomic_write(path, lambda fh: np.savez(fh, x=x, **{("values." + k) if k else "values": v for k, v in values.items()}))
+    files.write_npz(path, {"x": x, **{("values." + k) if k else "values": v for k, v in values.items()}})
+
+
+_TEMPORARY = re.compile(r"\.?(chunk_\d+\.npz)\..*tmp")  # files.atomic's (and older versions') temporary chunk files
 
 
 def _load_chunk(path, rows, manifest):
@@ -572,6 +532,15 @@ def _read_manifest(out):
             raise ValueError(f"{path} is not a scan manifest ({e})") from e
 
 
+class Mismatch(ValueError):
+    """`out` holds the chunks of another scan (resume=True refuses to mix them); `detail` says how
+    they differ."""
+
+    def __init__(self, out, detail):
+        super().__init__(f"{out} holds a different scan ({detail}); use another directory, or resume=False to start it over")
+        self.out, self.detail = out, detail
+
+
 def _compare(old, new, out):
     keys = [k for k in new if k not in ("fingerprint", "run")]
     diff = [k for k in keys if old.get(k) != new[k]]
@@ -579,8 +548,7 @@ def _compare(old, new, out):
         detail = "; ".join(f"{k}: on disk {old.get(k)!r}, now {new[k]!r}" for k in diff if k != "function")
         if "function" in diff:
             detail += ("; " if detail else "") + "function: the scanned function's jaxpr or constants changed"
-        raise ValueError(f"{out} holds a different scan ({detail or 'format ' + repr(old.get('format'))}); "
-                         "use another directory, or resume=False to start it over")  # fmt: skip
+        raise Mismatch(out, detail or f"format {old.get('format')!r}")
 
 
 def _chunk_rows(manifest, i):
@@ -674,15 +642,16 @@ def _prepare_out(out, old, manifest, mine, rank, count, resume):
         _compare(old, manifest, out)
     os.makedirs(out, exist_ok=True)
     if old != manifest:
-        text = json.dumps(manifest, indent=1).encode()
-        _atomic_write(os.path.join(out, MANIFEST), lambda fh: fh.write(text), f".{os.getpid()}.{rank}.tmp")
+        files.write_bytes(os.path.join(out, MANIFEST), json.dumps(manifest, indent=1).encode())
     n_chunks = manifest["n_chunks"]
-    stale = [_chunk_path(out, i, n_chunks) + ".tmp" for i in mine]
-    if not resume:
-        stale += ([os.path.join(out, p) for p in os.listdir(out) if re.fullmatch(r"chunk_\d+\.npz", p)] if count == 1
-                  else [_chunk_path(out, i, n_chunks) for i in mine])  # fmt: skip
+    names = {os.path.basename(_chunk_path(out, i, n_chunks)) for i in mine}
+    stale = []
+    for p in os.listdir(out):
+        m = _TEMPORARY.fullmatch(p)
+        if (m and (count == 1 or m.group(1) in names)) or (not resume and (p in names or (count == 1 and re.fullmatch(r"chunk_\d+\.npz", p)))):
+            stale.append(os.path.join(out, p))
     for path in stale:
-        if os.path.exists(path):
+        with contextlib.suppress(FileNotFoundError):
             os.remove(path)
 
 
@@ -725,7 +694,8 @@ def scan(f, space, *, design="grid", points, seed=0, scramble=True, chunk=None, 
     keep: "all" (every point: N·(dim + values) numbers in memory), "none" (only `out`), `Best(k)`,
         `Profile(params, bins)`, or any object with init(spec)/update(state, x, values, index)/finish.
     dtype: the points' floating dtype (default: float64 if x64 is enabled, else float32).
-    progress: a progress bar on stderr when it is a terminal.
+    progress: progress on stderr (`fits.progress.Progress`: a bar on a terminal, a line every few
+        seconds in a log), and a line when a resumed scan finds chunks on disk.
     worker: (index, count) to split the chunks between separately launched jobs (default: the
         jax.distributed process index and count). wait_s: how long jax.distributed processes wait
         for the others' chunks at the end (None: for ever).
@@ -770,68 +740,76 @@ def scan(f, space, *, design="grid", points, seed=0, scramble=True, chunk=None, 
     if count > 1:
         state = None  # several workers: the final merge reduces
 
-    mine = list(range(rank, n_chunks, count))
-    if out is not None:
-        _prepare_out(out, old, manifest, mine, rank, count, resume)
-        _barrier("fits.scan:start", distributed)
-    devices = jax.local_devices()
-    t0 = time.perf_counter()
-    compiled, sharding, batch = _chunk_function(f, d, space, dt, chunk, block, devices)
-    compile_s = time.perf_counter() - t0
-
-    label = f"scan[{rank}/{count}]" if count > 1 else "scan"
-    bar = Progress(sum(_chunk_rows(manifest, i)[1] for i in mine), progress, label=label)
-    computed = loaded = 0
-    t0 = time.perf_counter()
-
-    def finish(i, pending):
-        nonlocal state, computed
-        start, rows = _chunk_rows(manifest, i)
-        x, leaves_ = pending
-        x = np.asarray(x)[:rows]
-        values = {n: np.asarray(v)[:rows] for n, v in zip(names, leaves_)}
+    with contextlib.ExitStack() as held:
+        if out is not None and count == 1:  # one job per folder (the workers of one scan share theirs)
+            os.makedirs(out, exist_ok=True)
+            held.enter_context(files.Lock(out))
+            old = _read_manifest(out)
+        mine = list(range(rank, n_chunks, count))
         if out is not None:
-            _save_chunk(_chunk_path(out, i, n_chunks), x, values)
-        if state is not None:
-            state = keeper.update(state, x, values, np.arange(start, start + rows, dtype=np.int64))
-        computed += rows
-        bar.update(rows, rows)
+            _prepare_out(out, old, manifest, mine, rank, count, resume)
+            _barrier("fits.scan:start", distributed)
+        devices = jax.local_devices()
+        t0 = time.perf_counter()
+        compiled, sharding, batch = _chunk_function(f, d, space, dt, chunk, block, devices)
+        compile_s = time.perf_counter() - t0
 
-    pending = None
-    for i in mine:
-        start, rows = _chunk_rows(manifest, i)
-        path = _chunk_path(out, i, n_chunks) if out is not None else None
-        if path is not None and resume and os.path.exists(path):
+        label = f"scan[{rank}/{count}]" if count > 1 else "scan"
+        bar = Progress(sum(_chunk_rows(manifest, i)[1] for i in mine), progress, label=label)
+        on_disk = sum(os.path.exists(_chunk_path(out, i, n_chunks)) for i in mine) if out is not None and resume else 0
+        if on_disk:
+            bar.ticker.line(f"{label}: resuming {out}: {on_disk} of {len(mine)} chunks on disk, {len(mine) - on_disk} to compute")
+        computed = loaded = 0
+        t0 = time.perf_counter()
+
+        def finish(i, pending):
+            nonlocal state, computed
+            start, rows = _chunk_rows(manifest, i)
+            x, leaves_ = pending
+            x = np.asarray(x)[:rows]
+            values = {n: np.asarray(v)[:rows] for n, v in zip(names, leaves_)}
+            if out is not None:
+                _save_chunk(_chunk_path(out, i, n_chunks), x, values)
+            if state is not None:
+                state = keeper.update(state, x, values, np.arange(start, start + rows, dtype=np.int64))
+            computed += rows
+            bar.update(rows, rows)
+
+        pending = None
+        for i in mine:
+            start, rows = _chunk_rows(manifest, i)
+            path = _chunk_path(out, i, n_chunks) if out is not None else None
+            if path is not None and resume and os.path.exists(path):
+                if pending is not None:
+                    finish(*pending)
+                    pending = None
+                if state is not None:
+                    x, values = _load_chunk(path, rows, manifest)
+                    state = keeper.update(state, x, values, np.arange(start, start + rows, dtype=np.int64))
+                loaded += 1
+                bar.update(rows)
+                continue
+            idx = np.minimum(np.arange(start, start + batch, dtype=np.int64), d.n - 1).astype(np.uint32)
+            launched = compiled(jax.device_put(idx, sharding))  # asynchronous: overlaps the previous chunk's I/O
             if pending is not None:
                 finish(*pending)
-                pending = None
-            if state is not None:
-                x, values = _load_chunk(path, rows, manifest)
-                state = keeper.update(state, x, values, np.arange(start, start + rows, dtype=np.int64))
-            loaded += 1
-            bar.update(rows)
-            continue
-        idx = np.minimum(np.arange(start, start + batch, dtype=np.int64), d.n - 1).astype(np.uint32)
-        launched = compiled(jax.device_put(idx, sharding))  # asynchronous: overlaps the previous chunk's I/O
+            pending = (i, launched)
         if pending is not None:
             finish(*pending)
-        pending = (i, launched)
-    if pending is not None:
-        finish(*pending)
-    run_s = time.perf_counter() - t0
-    bar.close()
+        run_s = time.perf_counter() - t0
+        bar.close()
 
-    run = {"jax": jax.__version__, "backend": jax.default_backend(), "devices": len(devices),
-           "device_kind": devices[0].device_kind, "batch": batch, "workers": count, "worker": rank,
-           "chunks_computed": len(mine) - loaded, "chunks_loaded": loaded, "points_computed": computed,
-           "compile_s": compile_s, "run_s": run_s,
-           "points_per_s": computed / run_s if run_s > 0 and computed else None}  # fmt: skip
-    if count == 1:
-        return _result(keeper.finish(state), manifest, run)
-    if distributed:
-        _barrier("fits.scan:end", distributed)
-        _wait_for(lambda: not missing_chunks(out), f"the chunks of the other processes in {out}", wait_s)
-    elif missing_chunks(out):
-        return None
-    result = merge(out, keep)
-    return result._replace(metadata={**result.metadata, "run": run})
+        run = {"jax": jax.__version__, "backend": jax.default_backend(), "devices": len(devices),
+               "device_kind": devices[0].device_kind, "batch": batch, "workers": count, "worker": rank,
+               "chunks_computed": len(mine) - loaded, "chunks_loaded": loaded, "points_computed": computed,
+               "compile_s": compile_s, "run_s": run_s,
+               "points_per_s": computed / run_s if run_s > 0 and computed else None}  # fmt: skip
+        if count == 1:
+            return _result(keeper.finish(state), manifest, run)
+        if distributed:
+            _barrier("fits.scan:end", distributed)
+            _wait_for(lambda: not missing_chunks(out), f"the chunks of the other processes in {out}", wait_s)
+        elif missing_chunks(out):
+            return None
+        result = merge(out, keep)
+        return result._replace(metadata={**result.metadata, "run": run})

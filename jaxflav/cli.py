@@ -11,6 +11,7 @@
 """
 
 import argparse
+import math
 import sys
 
 import jaxflav  # noqa: F401  (turns on float64)
@@ -44,32 +45,44 @@ def _parse_wc(items):
         if not sep:
             raise SystemExit(f"jaxflav predict: --wc takes NAME=VALUE, got {item!r}")
         try:
-            wc[name.strip()] = complex(value.replace(" ", ""))
+            number = complex(value.replace(" ", ""))
         except ValueError:
             raise SystemExit(f"jaxflav predict: {name}: {value!r} is not a number (complex as -1+0.5j)") from None
+        wc[name.strip()] = _finite(number, f"--wc {name.strip()}")
     return wc
+
+
+def _finite(value, where):
+    if not (math.isfinite(value.real) and math.isfinite(value.imag)):
+        raise SystemExit(f"jaxflav predict: {where} = {value} is not a finite number")
+    return value
 
 
 def _read_config(path):
     """A predict config: `measurements = "name or path"` and a [wilson] table of WCxf names → numbers or [re, im]."""
-    import tomllib
+    from fits import files
 
-    try:
-        with open(path, "rb") as f:
-            doc = tomllib.load(f)
-    except (OSError, tomllib.TOMLDecodeError) as err:
-        raise SystemExit(f"jaxflav predict: cannot read {path}: {err}") from None
+    doc = files.read_toml(path, "config file")
     unknown = set(doc) - {"measurements", "wilson"}
     if unknown:
         raise SystemExit(f"jaxflav predict: {path}: unknown key(s) {', '.join(sorted(unknown))}; known: measurements, wilson")
     wc = {}
+    if not isinstance(doc.get("wilson", {}), dict):
+        raise SystemExit(f"jaxflav predict: {path}: [wilson] must be a table of NAME = value")
     for name, value in doc.get("wilson", {}).items():
-        if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int | float) for v in value):
-            wc[name] = complex(*value)
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            wc[name] = complex(value)
-        else:
-            raise SystemExit(f"jaxflav predict: {path}: wilson.{name} must be a number or [re, im], got {value!r}")
+        number = lambda v: isinstance(v, int | float) and not isinstance(v, bool)  # noqa: E731
+        try:
+            if isinstance(value, list) and len(value) == 2 and all(map(number, value)):
+                wc[name] = complex(*map(float, value))
+            elif number(value):
+                wc[name] = complex(float(value))
+            else:
+                raise SystemExit(f"jaxflav predict: {path}: wilson.{name} must be a number or [re, im], got {value!r}")
+        except OverflowError:
+            raise SystemExit(f"jaxflav predict: {path}: wilson.{name} = {value!r} is out of floating-point range") from None
+        _finite(wc[name], f"{path}: wilson.{name}")
+    if not isinstance(doc.get("measurements", ""), str):
+        raise SystemExit(f"jaxflav predict: {path}: `measurements` must be a string, got {doc['measurements']!r}")
     return doc.get("measurements"), wc
 
 
@@ -115,15 +128,9 @@ def _versions():
 
 
 def _write_json(path, data):
-    """Write JSON atomically (a temporary file, then os.replace): a crash never leaves half a file."""
-    import json
-    import os
+    from fits import files
 
-    tmp = f"{path}.tmp"
-    with open(tmp, "w") as f:
-        json.dump(data, f, indent=2, default=_jsonable)
-        f.write("\n")
-    os.replace(tmp, path)
+    files.write_json(path, data, default=_jsonable)
 
 
 def _jsonable(value):
@@ -136,21 +143,72 @@ def _jsonable(value):
     raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
+class _Folder:
+    """The output folder of a job: checked before any work, created, locked (`fits.files.Lock`)
+    while the job runs; the folders a failed job created are removed again if it left them empty."""
+
+    def __init__(self, path):
+        from fits import files
+
+        self.path = path
+        files.check_folder(path)
+        self.created = [p for p in (path, *path.parents) if not p.exists()]
+
+    def __enter__(self):
+        from fits import files
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.lock = files.Lock(self.path).acquire()
+        return self.path
+
+    def __exit__(self, kind, *_):
+        self.lock.release()
+        if kind is not None:
+            for folder in self.created:  # deepest first
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+
+
 def _setup(opts, job):
-    """Config, output folder and χ² of a fit/sample/scan job; SystemExit with the message on bad input."""
+    """Config and output folder of a fit/sample/scan job, checked before anything compiles."""
     import pathlib
 
     from jaxflav import config
 
-    try:
-        cfg = config.load(opts.config)
-    except ValueError as err:
-        raise SystemExit(f"jaxflav {job}: {err}") from None
+    cfg = config.load(opts.config)
+    design = config.scan_design(cfg) if job == "scan" else None
     name = pathlib.Path(opts.config).stem
-    out = pathlib.Path(opts.out or cfg.out or f"jaxflav-results/{name}")
-    out.mkdir(parents=True, exist_ok=True)
-    print(f"jaxflav {job}: {cfg.source} ({cfg.description or cfg.model}) → {out}", file=sys.stderr)
-    return cfg, out, config.problem(cfg)
+    folder = _Folder(pathlib.Path(opts.out or cfg.out or f"jaxflav-results/{name}"))
+    if design is not None:
+        _check_disk(cfg, design, folder.path)
+    if opts.check:
+        print(f"jaxflav {job}: {cfg.source} is a valid {cfg.model} config; {folder.path} is writable")
+        raise SystemExit(0)
+    print(f"jaxflav {job}: {cfg.source} ({cfg.description or cfg.model}) → {folder.path}", file=sys.stderr)
+    return cfg, folder
+
+
+def _check_disk(cfg, design, out):
+    """Estimate a scan's disk use (chunks and scan.npz: float64 points and χ² values, and every
+    constraint term's χ²); refuse it beyond the free space, announce it above 1 GB."""
+    import shutil
+
+    from jaxflav import constraints, models
+
+    values = 1
+    if models.get(cfg.model).observables is not None:
+        values += len(constraints.load(cfg.measurements))
+    kept = design.n if design.n <= KEEP_ALL_UP_TO else min(design.n, 100_000)
+    need = 8 * (len(cfg.parameters) + values) * (design.n + kept)
+    probe = next(p for p in (out, *out.parents) if p.exists())
+    free = shutil.disk_usage(probe).free
+    if need > free:
+        raise ValueError(f"a scan of {design.n:,} points needs about {need / 1e9:.3g} GB in {out}, "
+                         f"only {free / 1e9:.3g} GB are free; lower scan.points or choose another --out")  # fmt: skip
+    if need > 1e9:
+        print(f"jaxflav scan: {design.n:,} points will take about {need / 1e9:.3g} GB in {out} ({free / 1e9:.3g} GB free)", file=sys.stderr)
 
 
 def _result_header(cfg, problem, job):
@@ -159,19 +217,34 @@ def _result_header(cfg, problem, job):
     return {"job": job, "n_obs": len(problem.table), "chi2_sm": problem.chi2_sm, "fixed": cfg.fixed, "config": config.as_json(cfg), "versions": _versions()}
 
 
+def _fit_progress(job):
+    """A `fits.bestfit` progress callback printing through a `fits.progress.Ticker`."""
+    from fits.progress import Ticker, clock
+
+    ticker = Ticker()
+
+    def report(step, running, starts, best):
+        ticker(f"{job}: L-BFGS step {step}, {running} of {starts} starts running, lowest χ² {best:.6g} ({clock(ticker.elapsed())})")
+
+    return report
+
+
 def _fit(opts):
     from fits import bestfit
+    from jaxflav import config
 
-    cfg, out, problem = _setup(opts, "fit")
-    res = bestfit.best_fit(problem.chi2, problem.space, starts=cfg.fit["starts"], key=cfg.fit["seed"])
-    result = {
-        **_result_header(cfg, problem, "fit"),
-        "best_fit": dict(zip(res.names, map(float, res.x))),
-        "chi2_min": float(res.chi2_min),
-        "uncertainties": dict(zip(res.names, map(float, res.sigma))),
-        "fit": res.to_dict(),
-    }
-    _write_json(out / "result.json", result)
+    cfg, folder = _setup(opts, "fit")
+    with folder as out:
+        problem = config.problem(cfg)
+        res = bestfit.best_fit(problem.chi2, problem.space, starts=cfg.fit["starts"], key=cfg.fit["seed"], progress=_fit_progress("fit"))
+        result = {
+            **_result_header(cfg, problem, "fit"),
+            "best_fit": dict(zip(res.names, map(float, res.x))),
+            "chi2_min": float(res.chi2_min),
+            "uncertainties": dict(zip(res.names, map(float, res.sigma))),
+            "fit": res.to_dict(),
+        }
+        _write_json(out / "result.json", result)
     print(f"best fit ({res.n_converged}/{res.n_starts} starts converged):")
     for name, value, sigma in zip(res.names, res.x, res.sigma):
         print(f"  {name:14s} = {value: .5g} ± {sigma:.2g}")
@@ -183,18 +256,56 @@ def _fit(opts):
     return 0
 
 
+def _heartbeat(text):
+    """A context in which a thread prints `text` and the elapsed time every few seconds (a long
+    compiled call that reports nothing itself)."""
+    import contextlib
+    import threading
+
+    from fits.progress import LOG_EVERY_S, Ticker, clock
+
+    @contextlib.contextmanager
+    def beating():
+        ticker, stop = Ticker(every_s=LOG_EVERY_S), threading.Event()
+
+        def beat():
+            while not stop.wait(LOG_EVERY_S):
+                ticker(f"{text} ({clock(ticker.elapsed())})", final=True)
+
+        thread = threading.Thread(target=beat, daemon=True)
+        ticker.line(text)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
+
+    return beating()
+
+
 def _sample(opts):
+    import hashlib
+
     import numpy as np
 
-    from fits import bestfit, hmc
+    from fits import bestfit, files, hmc
+    from jaxflav import config
 
-    cfg, out, problem = _setup(opts, "sample")
+    cfg, folder = _setup(opts, "sample")
     s = cfg.sample
-    start = bestfit.best_fit(problem.chi2, problem.space, starts=min(16, cfg.fit["starts"]), key=cfg.fit["seed"])
-    post = hmc.sample(problem.chi2, problem.space, chains=s["chains"], warmup=s["warmup"], samples=s["samples"], key=s["seed"], init=start.x)
-    np.savez_compressed(out / "samples.npz", chi2=post.chi2, **{f"samples/{n}": v for n, v in post.samples.items()})
-    result = {**_result_header(cfg, problem, "sample"), "best_fit": dict(zip(start.names, map(float, start.x))), "chi2_min": float(start.chi2_min), "posterior": post.to_dict()}
-    _write_json(out / "posterior.json", result)
+    with folder as out:
+        problem = config.problem(cfg)
+        starts = min(16, cfg.fit["starts"])
+        start = bestfit.best_fit(problem.chi2, problem.space, starts=starts, key=cfg.fit["seed"], progress=_fit_progress("sample: start"))
+        steps = f"{s['chains']} chains × ({s['warmup']} warmup + {s['samples']}) NUTS steps"
+        with _heartbeat(f"sample: {steps} from the best fit (χ² {start.chi2_min:.6g}), compiling and running"):
+            post = hmc.sample(problem.chi2, problem.space, chains=s["chains"], warmup=s["warmup"], samples=s["samples"], key=s["seed"], init=start.x)
+        data = files.npz_bytes({"chi2": post.chi2, **{f"samples/{n}": v for n, v in post.samples.items()}}, compress=True)
+        result = {**_result_header(cfg, problem, "sample"), "best_fit": dict(zip(start.names, map(float, start.x))), "chi2_min": float(start.chi2_min),
+                  "posterior": post.to_dict(), "samples_sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
+        files.write_bytes(out / "samples.npz", data)  # then the summary that names its hash: a pair left by a kill is detected
+        _write_json(out / "posterior.json", result)
     print(post.summary())
     print(f"wrote {out / 'samples.npz'} and {out / 'posterior.json'}")
     return 0
@@ -204,29 +315,43 @@ KEEP_ALL_UP_TO = 4_000_000  # larger scans keep the best 100 000 points and the 
 
 
 def _scan(opts):
+    import hashlib
+
     import numpy as np
 
-    from fits import scan
+    from fits import files, scan
+    from jaxflav import config
 
-    cfg, out, problem = _setup(opts, "scan")
+    cfg, folder = _setup(opts, "scan")
     c = cfg.scan
     n = int(np.prod(c["points"])) if isinstance(c["points"], list) else c["points"]
-    f, by = problem.chi2, None
-    if problem.terms is not None:  # constraint models: keep each term's χ² too (for `jaxflav plot`)
-        f, by = (lambda x: {"chi2": problem.chi2(x), "terms": problem.terms(x)}), "chi2"
-    keep = "all" if n <= KEEP_ALL_UP_TO else scan.Best(100_000, by=by)
-    res = scan.scan(f, problem.space, design=c["design"], points=c["points"], seed=c["seed"], chunk=c["chunk"], out=out / "chunks", keep=keep)
-    res.to_npz(out / "scan.npz")
-    values = np.asarray(res.values["chi2"] if isinstance(res.values, dict) else res.values)
-    best = int(np.nanargmin(values))
-    result = {
-        **_result_header(cfg, problem, "scan"),
-        "points": n,
-        "best_fit": dict(zip(res.names, map(float, res.x[best]))),
-        "chi2_min": float(values[best]),
-        "finite": int(np.isfinite(values).sum()),
-    }
-    _write_json(out / "scan.json", result)
+    with folder as out:
+        problem = config.problem(cfg)
+        f, by = problem.chi2, None
+        if problem.terms is not None:  # constraint models: keep each term's χ² too (for `jaxflav plot`)
+            f, by = (lambda x: {"chi2": problem.chi2(x), "terms": problem.terms(x)}), "chi2"
+        keep = "all" if n <= KEEP_ALL_UP_TO else scan.Best(100_000, by=by)
+        try:
+            res = scan.scan(f, problem.space, design=c["design"], points=c["points"], seed=c["seed"], chunk=c["chunk"],
+                            out=out / "chunks", keep=keep, resume=not opts.restart)  # fmt: skip
+        except scan.Mismatch as err:
+            raise ValueError(f"{out} holds a different scan ({err.detail}); `jaxflav scan --restart` starts it over, or choose another --out") from None
+        run = res.metadata["run"]  # timings: into scan.json; scan.npz holds only what a rerun reproduces bit for bit
+        res = res._replace(metadata={k: v for k, v in res.metadata.items() if k != "run"})
+        data = files.npz_bytes(res.arrays())
+        files.write_bytes(out / "scan.npz", data)
+        values = np.asarray(res.values["chi2"] if isinstance(res.values, dict) else res.values)
+        best = int(np.nanargmin(values))
+        result = {
+            **_result_header(cfg, problem, "scan"),
+            "points": n,
+            "best_fit": dict(zip(res.names, map(float, res.x[best]))),
+            "chi2_min": float(values[best]),
+            "finite": int(np.isfinite(values).sum()),
+            "scan_sha256": hashlib.sha256(data).hexdigest(),
+            "run": run,
+        }
+        _write_json(out / "scan.json", result)
     print(f"scanned {n} points: chi2_min = {values[best]:.3f} at " + ", ".join(f"{k} = {v:.4g}" for k, v in result["best_fit"].items()))
     print(f"wrote {out / 'scan.npz'} and {out / 'scan.json'}")
     return 0
@@ -236,6 +361,32 @@ def _space_of(result):
     from fits.space import Parameter, Space
 
     return Space([Parameter(**p) for p in result["config"]["parameters"].values()])
+
+
+def _load_pair(folder, summary, arrays, job):
+    """(summary JSON, npz) of a job's output pair; ValueError if either is missing, unreadable, or
+    the npz is not the one the summary names (a run killed between the two writes)."""
+    import hashlib
+    import io
+    import json
+
+    import numpy as np
+
+    try:
+        meta = json.loads((folder / summary).read_text())
+        data = (folder / arrays).read_bytes()
+    except (OSError, ValueError) as err:
+        raise ValueError(f"cannot read the `jaxflav {job}` output in {folder}: {err}") from None
+    digest = meta.get(f"{arrays.split('.')[0]}_sha256")
+    if digest is not None and hashlib.sha256(data).hexdigest() != digest:
+        raise ValueError(f"{folder / arrays} is not the one {summary} describes (a `jaxflav {job}` that was stopped?); run it again to complete it")
+    if not isinstance(meta.get("config", {}).get("parameters"), dict):
+        raise ValueError(f"{folder / summary} is not a `jaxflav {job}` summary (no config.parameters)")
+    return meta, np.load(io.BytesIO(data))
+
+
+def _same_config(meta, other):
+    return meta["config"].get("model") == other.get("config", {}).get("model") and set(meta["config"]["parameters"]) == set(other.get("best_fit", {}))
 
 
 def _plot(opts):
@@ -249,18 +400,22 @@ def _plot(opts):
     except ImportError as err:
         raise SystemExit(f"jaxflav plot: {err}") from None
     folder = pathlib.Path(opts.folder)
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder")
     drawn = []
     if (folder / "scan.json").is_file():
-        meta = json.loads((folder / "scan.json").read_text())
+        meta, data = _load_pair(folder, "scan.json", "scan.npz", "scan")
         space = _space_of(meta)
-        data = np.load(folder / "scan.npz")
         x, chi2 = data["x"], data["values" if "values" in data.files else "values.chi2"]
         drawn += _constraint_plots(folder, meta, data, space)
-        best = np.array([meta["best_fit"][n] for n in space.names])
+        best, chi2_min = np.array([meta["best_fit"][n] for n in space.names]), None
         if (folder / "result.json").is_file():  # a polished best fit, when `jaxflav fit` ran here too
             fit = json.loads((folder / "result.json").read_text())
-            best = np.array([fit["best_fit"][n] for n in space.names])
-        chi2_min = min(float(np.nanmin(chi2)), float(fit["chi2_min"])) if (folder / "result.json").is_file() else None
+            if _same_config(meta, fit):
+                best = np.array([fit["best_fit"][n] for n in space.names])
+                chi2_min = min(float(np.nanmin(chi2)), float(fit["chi2_min"]))
+            else:
+                print(f"jaxflav plot: {folder / 'result.json'} is the fit of another config ({fit.get('config', {}).get('source')}); not used", file=sys.stderr)
         scan_cfg = meta["config"].get("scan", {})
         counts = scan_cfg.get("points") if scan_cfg.get("design") == "grid" and isinstance(scan_cfg.get("points"), list) else None
         if space.dim == 1:
@@ -273,10 +428,9 @@ def _plot(opts):
             name = "regions.png" if space.dim == 2 else f"regions_{pair[0]}_{pair[1]}.png"
             plots.delta_chi2_regions(None, profile, best=best[[0, j]], path=folder / name)
             drawn.append(name)
-    if (folder / "samples.npz").is_file():
-        meta = json.loads((folder / "posterior.json").read_text())
+    if (folder / "samples.npz").is_file() or (folder / "posterior.json").is_file():
+        meta, data = _load_pair(folder, "posterior.json", "samples.npz", "sample")
         space = _space_of(meta)
-        data = np.load(folder / "samples.npz")
         samples = {n: data[f"samples/{n}"] for n in space.names}
         log = [p.name for p in space.parameters if p.scale == "log"]
         plots.corner(samples, truths=[meta["best_fit"][n] for n in space.names], log=log, path=folder / "corner.png")
@@ -347,8 +501,21 @@ def _presets():
     return config.presets()
 
 
+def _version():
+    v = _versions()
+    return f"jaxflav {v['jaxflav']} (python {v['python']}, jax {v['jax']}, jaxlib {v['jaxlib']}, numpyro {v['numpyro']}, numpy {v['numpy']})"
+
+
+class _Version(argparse.Action):
+    def __call__(self, parser, *_):
+        print(_version())
+        parser.exit()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="jaxflav", description="Differentiable flavour physics of light dark vector bosons.")
+    parser.add_argument("--version", action=_Version, nargs=0, help="print the versions of jaxflav and its dependencies")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     commands = parser.add_subparsers(dest="command", required=True)
     kernel = commands.add_parser("kernel", help="evaluate a kernel function (GeV units; squared masses and momenta for PV)")
     kernel.add_argument("name", help=f"one of: {', '.join(KERNELS)}")
@@ -368,7 +535,10 @@ def main(argv=None):
         sub = commands.add_parser(job, help=text)
         sub.add_argument("config", help=f"a preset ({', '.join(_presets())}) or a TOML config")
         sub.add_argument("--out", help="output folder (default: the config's `out`, else jaxflav-results/NAME)")
-        sub.set_defaults(run=run)
+        sub.add_argument("--check", action="store_true", help="check the config and the output folder, then stop (writes nothing)")
+        if job == "scan":
+            sub.add_argument("--restart", action="store_true", help="discard the chunks of an earlier scan in the folder and start over")
+        sub.set_defaults(run=run, restart=False)
     plot = commands.add_parser("plot", help="Δχ² regions of a scan and the corner plot of samples in an output folder")
     plot.add_argument("folder", help="an output folder of jaxflav scan / sample (and fit)")
     plot.set_defaults(run=_plot)
@@ -377,7 +547,17 @@ def main(argv=None):
     bench.add_argument("--only", nargs="*")
     bench.set_defaults(run=_bench)
     opts = parser.parse_args(argv)
-    return opts.run(opts)
+    try:
+        return opts.run(opts)
+    except (ValueError, OSError) as err:  # bad input, or a file system that refuses: one line
+        if opts.debug:
+            raise
+        raise SystemExit(f"jaxflav {opts.command}: {err}") from None
+    except KeyboardInterrupt:
+        if opts.debug:
+            raise
+        again = " (run it again to resume)" if opts.command == "scan" else ""
+        raise SystemExit(f"jaxflav {opts.command}: interrupted{again}") from None
 
 
 if __name__ == "__main__":

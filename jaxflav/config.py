@@ -19,10 +19,12 @@ raises one ValueError that names it, before anything compiles.
 """
 
 import importlib.resources
+import math
 import pathlib
-import tomllib
 from typing import NamedTuple
 
+from fits import files
+from fits.scan import make_design
 from fits.space import Parameter, Space
 from jaxflav import constraints, measurements, models
 
@@ -35,6 +37,14 @@ DEFAULTS = {
     "fit": {"starts": 64, "method": "lbfgs", "seed": 0},
     "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0},
     "scan": {"design": "sobol", "points": 100_000, "chunk": 4096, "seed": 0},
+}
+LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust memory or overflow a seed
+    "seed": (0, 2**32 - 1),
+    "starts": (1, 2**20),
+    "chains": (1, 4096),
+    "warmup": (0, 10**7),
+    "samples": (4, 10**7),
+    "chunk": (1, 2**24),
 }
 TOP = {"description", "model", "measurements", "parameters", "fixed", "out", *SECTIONS}
 PARAMETER_KEYS = {"range", "scale", "prior", "mean", "sigma"}
@@ -61,19 +71,26 @@ def presets():
 
 
 def _read(preset_or_path):
+    if not isinstance(preset_or_path, (str, pathlib.PurePath)) or not str(preset_or_path):
+        raise ValueError(f"a config is a preset name or a TOML path, got {preset_or_path!r}")
     path = pathlib.Path(preset_or_path)
     if path.suffix == ".toml" or path.exists():
         if not path.is_file():
-            raise ValueError(f"config file {preset_or_path} not found")
-        text, base = path.read_text(), path.parent
-    elif preset_or_path in presets():
-        text, base = (importlib.resources.files("jaxflav") / "presets" / f"{preset_or_path}.toml").read_text(), None
-    else:
-        raise ValueError(f"{preset_or_path!r} is neither a config file nor a preset; presets: {', '.join(presets())}")
+            raise ValueError(f"config file {preset_or_path} not found" if not path.exists() else f"config {preset_or_path} is not a file")
+        return files.read_toml(path, "config file"), path.parent
+    if preset_or_path in presets():
+        return files.read_toml(importlib.resources.files("jaxflav") / "presets" / f"{preset_or_path}.toml", "preset"), None
+    raise ValueError(f"{preset_or_path!r} is neither a config file nor a preset; presets: {', '.join(presets())}")
+
+
+def _number(value, where):
+    """A TOML number as a float; ValueError for booleans, strings and integers beyond float range."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{where} must be a number, got {value!r}")
     try:
-        return tomllib.loads(text), base
-    except tomllib.TOMLDecodeError as err:
-        raise ValueError(f"{preset_or_path}: malformed TOML: {err}") from None
+        return float(value)
+    except OverflowError:
+        raise ValueError(f"{where} = {value} is out of floating-point range") from None
 
 
 def _parameter(name, spec, where):
@@ -83,12 +100,17 @@ def _parameter(name, spec, where):
     if unknown:
         raise ValueError(f"{where}: parameters.{name}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(PARAMETER_KEYS))}")
     rng = spec.get("range")
-    if not (isinstance(rng, list) and len(rng) == 2 and all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng)):
+    if not (isinstance(rng, list) and len(rng) == 2):
         raise ValueError(f"{where}: parameters.{name}.range must be [low, high], got {rng!r}")
-    extra = {k: spec[k] for k in ("scale", "prior", "mean", "sigma") if k in spec}
+    low, high = (_number(v, f"{where}: parameters.{name}.range") for v in rng)
+    extra = {k: spec[k] for k in ("scale", "prior") if k in spec}
+    extra |= {k: _number(spec[k], f"{where}: parameters.{name}.{k}") for k in ("mean", "sigma") if k in spec}
+    for k in ("scale", "prior"):
+        if k in extra and not isinstance(extra[k], str):
+            raise ValueError(f"{where}: parameters.{name}.{k} must be a string, got {extra[k]!r}")
     try:
-        return Space([Parameter(name, float(rng[0]), float(rng[1]), **extra)]).parameters[0]
-    except (ValueError, TypeError) as err:
+        return Space([Parameter(name, low, high, **extra)]).parameters[0]
+    except ValueError as err:
         raise ValueError(f"{where}: {err}") from None
 
 
@@ -103,8 +125,9 @@ def _section(doc, name, where):
     for key, value in spec.items():
         if not isinstance(value, types[key]) or isinstance(value, bool):
             raise ValueError(f"{where}: {name}.{key} = {value!r} has the wrong type")
-        if isinstance(value, int) and value < (0 if key == "seed" else 1):
-            raise ValueError(f"{where}: {name}.{key} must be positive, got {value}")
+        low, high = LIMITS.get(key, (1, None))
+        if isinstance(value, int) and not (low <= value and (high is None or value <= high)):
+            raise ValueError(f"{where}: {name}.{key} must be in [{low}, {high or '∞'}], got {value}")
     return {**DEFAULTS[name], **spec}
 
 
@@ -118,7 +141,13 @@ def load(preset_or_path) -> Config:
     for key in ("model", "measurements"):
         if not isinstance(doc.get(key), str):
             raise ValueError(f"{where}: `{key}` (a string) is required")
-    model = models.get(doc["model"])
+    for key in ("description", "out"):
+        if key in doc and not (isinstance(doc[key], str) and (key == "description" or doc[key].strip())):
+            raise ValueError(f"{where}: `{key}` must be a{' non-empty' if key == 'out' else ''} string, got {doc[key]!r}")
+    try:
+        model = models.get(doc["model"])
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
     params = doc.get("parameters")
     if not isinstance(params, dict) or not params:
         raise ValueError(f"{where}: [parameters] needs at least one parameter")
@@ -131,23 +160,45 @@ def load(preset_or_path) -> Config:
     for p in parameters:
         lo, hi = model.bounds.get(p.name, (-float("inf"), float("inf")))
         if p.low < lo or p.high > hi:
-            raise ValueError(f"{where}: parameters.{p.name}.range [{p.low}, {p.high}] leaves model {model.name!r}'s domain [{lo:g}, {hi:g}]")
+            raise ValueError(f"{where}: parameters.{p.name}.range [{p.low:g}, {p.high:g}] leaves [{lo:g}, {hi:g}], the domain of model {model.name!r}")
+    for name, value in fixed.items():
+        lo, hi = model.bounds.get(name, (-float("inf"), float("inf")))
+        allowed = model.values.get(name)
+        if allowed is not None and value not in allowed:
+            raise ValueError(f"{where}: fixed.{name} = {value:g} must be one of {', '.join(f'{v:g}' for v in allowed)} (model {model.name!r})")
+        if not lo <= value <= hi:
+            raise ValueError(f"{where}: fixed.{name} = {value:g} is outside [{lo:g}, {hi:g}], the domain of model {model.name!r}")
     table = doc["measurements"]
     if base is not None and (base / table).is_file():
         table = str(base / table)
-    if model.observables is not None:
-        constraints.load(table)  # fails early, naming the file, term and field
-    else:
-        measurements.load(table)  # fails early, naming the file, row and field
+    try:
+        if model.observables is not None:  # fails early, naming the file, term and field
+            constraints.load(table, known=set(model.outputs))
+        else:  # fails early, naming the file, row and field
+            measurements.load(table)
+    except ValueError as err:
+        raise ValueError(f"{where}: {err}") from None
     scan = _section(doc, "scan", where)
     if scan["design"] not in ("grid", "sobol", "random"):
         raise ValueError(f"{where}: scan.design must be grid, sobol or random, got {scan['design']!r}")
-    if isinstance(scan["points"], list) and (len(scan["points"]) != len(parameters) or not all(isinstance(n, int) and n >= 2 for n in scan["points"])):
+    points = scan["points"]
+    if isinstance(points, list) and (len(points) != len(parameters) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 2 for n in points)):
         raise ValueError(f"{where}: scan.points as a list needs one count ≥ 2 per parameter ({len(parameters)})")
+
     fit = _section(doc, "fit", where)
     if fit["method"] != "lbfgs":  # fits.minimize's projected L-BFGS is the one minimiser
         raise ValueError(f"{where}: fit.method must be lbfgs, got {fit['method']!r}")
     return Config(where, doc.get("description", ""), model.name, table, parameters, fixed, fit, _section(doc, "sample", where), scan, doc.get("out"), doc)
+
+
+def scan_design(config: Config):
+    """The `fits.scan.Design` of the config's [scan] (ValueError naming the config: unbounded
+    parameters, a grid too large, …), without compiling anything."""
+    c = config.scan
+    try:
+        return make_design(Space(config.parameters), c["design"], c["points"], c["seed"], True)
+    except ValueError as err:
+        raise ValueError(f"{config.source}: scan: {err}") from None
 
 
 def _fixed(spec, fitted, where):
@@ -156,7 +207,7 @@ def _fixed(spec, fitted, where):
     for name, value in spec.items():
         if name in fitted:
             raise ValueError(f"{where}: {name} is both fitted ([parameters]) and fixed ([fixed])")
-        if not isinstance(value, int | float) or isinstance(value, bool) or value != value or abs(value) == float("inf"):
+        if not math.isfinite(_number(value, f"{where}: fixed.{name}")):
             raise ValueError(f"{where}: fixed.{name} must be a finite number, got {value!r}")
     return {k: float(v) for k, v in spec.items()}
 

@@ -30,12 +30,13 @@ Every file is validated on load: a bad file raises ValueError naming file, term 
 
 import importlib.resources
 import math
-import tomllib
 from pathlib import Path
 from statistics import NormalDist
 from typing import NamedTuple
 
 import jax.numpy as jnp
+
+from fits import files
 
 KINDS = ("measurement", "upper_limit")
 _REQUIRED = {"name": str, "observable": str, "kind": str, "experiment": str, "citation": str}
@@ -151,10 +152,7 @@ def load(path_or_name, *, known=None) -> tuple:
     if not path.is_file():
         raise ValueError(f"constraint file {path_or_name!r} not found")
     where = str(path_or_name)
-    try:
-        doc = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as err:
-        raise ValueError(f"{where}: malformed TOML: {err}") from None
+    doc = files.read_toml(path, "constraint file")
     unknown = sorted(set(doc) - {"source", "term"})
     if unknown:
         _fail(where, f"unknown top-level key(s) {', '.join(unknown)}; known: source, term")

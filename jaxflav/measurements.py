@@ -12,11 +12,12 @@ GeV² for the bins, the observable's own unit (GeV⁻² for dBR/dq², none for B
 
 import importlib.resources
 import math
-import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+
+from fits import files
 
 KNOWN_OBSERVABLES = frozenset(
     {
@@ -195,14 +196,9 @@ def _path(path_or_name):
 def _read(path_or_name):
     path = _path(path_or_name)
     where = str(path)
-    try:
-        with path.open("rb") as f:
-            doc = tomllib.load(f)
-    except tomllib.TOMLDecodeError as e:
-        raise ValueError(f"{where}: malformed TOML: {e}") from None
-    except OSError as e:
-        raise ValueError(f"{where}: cannot read ({e.strerror}); packaged tables: "
-                         f"{', '.join(available())}") from None
+    if not path.is_file():
+        raise ValueError(f"measurement table {where} not found; packaged tables: {', '.join(available())}")
+    doc = files.read_toml(path, "measurement table")
     for key in doc:
         if key not in _TOP_KEYS:
             _fail(f"{where}, [{key}]", f"unknown section (allowed: {', '.join(sorted(_TOP_KEYS))})")

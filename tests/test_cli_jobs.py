@@ -69,7 +69,7 @@ def test_sample_writes_posterior(tmp_path):
         (lambda s: s.replace('model = "wilson"', 'model = "wilsn"'), "unknown model 'wilsn'"),
         (lambda s: s.replace('"rashed2026_table1"', '"no_such_table.toml"'), "no_such_table"),
         (lambda s: s + "\n[fits]\nstarts = 3\n", "unknown key.*fits"),
-        (lambda s: s.replace("starts = 8", "starts = 0"), "fit.starts must be positive"),
+        (lambda s: s.replace("starts = 8", "starts = 0"), r"fit.starts must be in \[1, "),
         (lambda s: s.replace('design = "grid"', 'design = "lattice"'), "scan.design"),
         (lambda s: s.replace("points = [21, 21]", "points = [21]"), "one count"),
         (lambda s: s.replace("[fit]", "[fit\n"), "malformed TOML"),

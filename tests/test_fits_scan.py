@@ -365,17 +365,23 @@ def test_peak_memory_of_a_1e7_scan_is_that_of_a_1e6_scan():
 
 
 # --- progress and errors ----------------------------------------------------------------------
-def test_progress_bar_shows_rate_and_eta_and_is_quiet_off_a_terminal():
+def test_progress_bar_shows_rate_and_eta_and_writes_lines_in_a_log():
     stream = io.StringIO()
     bar = Progress(1000, stream=stream, force=True, every_s=0.0)
     bar.update(250, 250)
     bar.update(250)  # read back from disk: counted as done, not in the rate
     bar.close()
     text = stream.getvalue()
-    assert "50.0%" in text and "points/s" in text and "ETA" in text and text.endswith("\n")
-    quiet = io.StringIO()  # StringIO is not a TTY
-    Progress(10, stream=quiet).update(10, 10, final=True)
-    assert quiet.getvalue() == ""
+    assert "50.0%" in text and "points/s" in text and "ETA" in text and text.endswith("\n") and text.startswith("\r")
+    log = io.StringIO()  # StringIO is not a TTY: whole lines, at most one per LOG_EVERY_S, and the last
+    bar = Progress(10, stream=log)
+    for _ in range(10):
+        bar.update(1, 1)
+    bar.close()
+    assert log.getvalue().count("\n") == 1 and "\r" not in log.getvalue() and "100.0%" in log.getvalue()
+    silent = io.StringIO()
+    Progress(10, stream=silent, enabled=False).update(10, 10, final=True)
+    assert silent.getvalue() == ""
 
 
 @pytest.mark.parametrize(

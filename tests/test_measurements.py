@@ -162,7 +162,7 @@ def test_malformed_toml_duplicates_and_sections(tmp_path, table1_text):
 
 
 def test_missing_file_is_a_value_error(tmp_path):
-    with pytest.raises(ValueError, match="cannot read"):
+    with pytest.raises(ValueError, match="nowhere.toml not found"):
         measurements.load(tmp_path / "nowhere.toml")
     with pytest.raises(ValueError, match="rashed2026_table1"):
         measurements.load("no_such_table")

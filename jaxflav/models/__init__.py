@@ -34,6 +34,8 @@ class Model(NamedTuple):
     bounds: dict = {}  # parameter → (low, high) the model is valid in (checked against config ranges)
     observables: Callable | None = None  # () → (parameters → {observable: value}); for constraint files
     mass: str | None = None  # the parameter that is the boson mass (constraints' mass windows)
+    values: dict = {}  # parameter → the values it may take (discrete settings, e.g. relative signs ±1)
+    outputs: tuple = ()  # the names `observables` returns (constraint files are checked against them)
 
 
 def _check_parameters(given, known, required, who):
@@ -66,7 +68,8 @@ def _dark_z(case):
         values["g_mu_D"] = p.get("sign_g_mu_D", 1.0) * values["g_mu_D"]
         return dark_z.resonance(case, **values)
 
-    return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", check, wilson, dark_z.BOUNDS)
+    signs = {n: (-1.0, 1.0) for n in dark_z.SIGNS}
+    return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", check, wilson, dark_z.BOUNDS, values=signs)
 
 
 def _bl23(scenario):
@@ -88,7 +91,8 @@ def _bl23(scenario):
 
     description = f"(B−L)₂₃ Z′, Scenario {'I' * scenario}: K → π Z′ and (g − 2)_μ (Kang, Shigekami 2021)"
     bounds = {"m_Zp": (0.01, 2 * bl23.M_MU), "g_BL": (0.0, 1.0)}  # Z′ → νν̄ only below 2m_μ (Eq. 3.1)
-    return Model(f"bl23-scenario-{scenario}", description, check, None, bounds, observables, "m_Zp")
+    outputs = ("BR(K+->pi+Zp)", "BR(KL->pi0Zp)", "Delta a_mu")
+    return Model(f"bl23-scenario-{scenario}", description, check, None, bounds, observables, "m_Zp", outputs=outputs)
 
 
 def _massless_dark_photon(printed):
@@ -109,7 +113,8 @@ def _massless_dark_photon(printed):
     bounds = {"alpha_D": (0.0, 4 * math.pi), "m_Q": (0.0, m_max), "Lambda_TeV": (0.0, math.inf), "N_Q": (1.0, 100.0)}
     name = "massless-dark-photon" + ("-printed" if printed else "")
     description = "massless dark photon, B⁺ → K⁺QQ̄ with Sommerfeld factor (Gabrielli et al. 2024)" + (", printed conventions" if printed else "")
-    return Model(name, description, check, None, bounds, observables, None)
+    outputs = ("B+->K+QQbar", "B0->K*gammaD", "Bs->phigammaD")
+    return Model(name, description, check, None, bounds, observables, None, outputs=outputs)
 
 
 MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2), _massless_dark_photon(False), _massless_dark_photon(True))}

@@ -63,7 +63,7 @@ M_U = 2.16e-3  # m̄_u(2 GeV), GeV, PDG 2022
 CASES = ("A", "B", "C")
 PARAMETERS = ("M_ZD", "eps", "eps_Z", "g_mu_D", "Gamma_inv")
 SIGNS = ("sign_eps", "sign_g_mu_D")  # ±1, held fixed in configs: the log-scaled couplings' relative signs
-BOUNDS = {"M_ZD": (2 * 0.00051099895, 2.5)}  # GeV: above the e⁺e⁻ threshold, below the R model's reach
+BOUNDS = {"M_ZD": (2 * 0.00051099895, 2.5), "Gamma_inv": (0.0, math.inf)}  # GeV: M_ZD above the e⁺e⁻ threshold, below the R model's reach
 
 
 class Vertex(NamedTuple):
