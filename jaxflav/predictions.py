@@ -101,12 +101,19 @@ def _static(value, name):
     return float(arr)
 
 
+MAX_PAST_END = 0.1  # the part of a <dBR/dq2> bin allowed past the kinematic end (LHCb's B_s→φμμ [15, 19]: 2.7 %)
+
+
 def _check_range(name, mode, args, inputs):
     lo, hi = _kinematic_range(mode, inputs)
     if len(args) == 1 and not lo < args[0] <= hi:
         raise ValueError(f"{name}: q² = {args[0]} GeV² outside the kinematic range ({lo:.6g}, {hi:.6g}]")
     if len(args) == 2 and (args[0] < 0 or args[0] >= hi or args[1] <= lo):
         raise ValueError(f"{name}: bin ({args[0]}, {args[1]}) GeV² does not overlap the kinematic range ({lo:.6g}, {hi:.6g})")
+    # <dBR/dq2> averages over the whole bin (as flavio); a bin mostly past the end would be an average over nothing
+    if len(args) == 2 and name.startswith("<dBR/dq2>") and args[1] - hi > MAX_PAST_END * (args[1] - args[0]):
+        raise ValueError(f"{name}: bin ({args[0]}, {args[1]}) GeV² reaches {args[1] - hi:.3g} GeV² past the kinematic end "
+                         f"{hi:.6g} GeV², more than {MAX_PAST_END:.0%} of the bin its average divides by; end the bin at {hi:.4g}")  # fmt: skip
 
 
 def _kinematic_range(mode, inputs):
@@ -302,12 +309,18 @@ def _coefficients(wc, q2):
     """Normalise the accepted `wc` shapes to a dict of values at the nodes q2 (or scalars)."""
     if wc is None:
         return {}
+    if not (callable(wc) or isinstance(wc, dict)):
+        raise ValueError(f"Wilson coefficients must be a dict of WCxf names (or a function of q² returning one), got {type(wc).__name__} {wc!r:.60}")
     values = wc(q2) if callable(wc) else {k: (v(q2) if callable(v) else v) for k, v in wc.items()}
     if not isinstance(values, dict):
         raise ValueError(f"Wilson coefficients must be a dict of WCxf names, got {type(values).__name__}")
     wcxf.check_names(values)
     for name, v in values.items():
-        if not callable(v) and not isinstance(v, jax.core.Tracer) and not np.all(np.isfinite(np.asarray(v))):
+        if isinstance(v, jax.core.Tracer):
+            continue
+        if isinstance(v, bool) or not np.issubdtype(np.asarray(v).dtype, np.number):
+            raise ValueError(f"Wilson coefficient {name} must be a number (or an array or function of q²), got {v!r:.60}")
+        if not np.all(np.isfinite(np.asarray(v))):
             raise ValueError(f"Wilson coefficient {name} is not finite: {v}")
     return values
 
