@@ -60,6 +60,15 @@ def atomic(path, mode="wb"):
         raise
 
 
+def remove_temporaries(folder):
+    """Delete the temporary files `atomic` leaves in `folder` when a writer is killed (call it only
+    while holding the folder's `Lock`: a running writer's temporary looks the same)."""
+    for name in os.listdir(folder):
+        if name.startswith(".") and name.endswith(".tmp") and os.path.isfile(os.path.join(folder, name)):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(os.path.join(folder, name))
+
+
 def write_bytes(path, data: bytes):
     with atomic(path) as fh:
         fh.write(data)

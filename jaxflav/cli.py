@@ -159,6 +159,7 @@ class _Folder:
 
         self.path.mkdir(parents=True, exist_ok=True)
         self.lock = files.Lock(self.path).acquire()
+        files.remove_temporaries(self.path)  # of a job killed while writing
         return self.path
 
     def __exit__(self, kind, *_):

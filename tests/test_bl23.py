@@ -292,6 +292,9 @@ def test_scenario_2_model_reproduces_eq_4_15_through_the_table():
     p = _problem("bl23-wu-survey", m_Zp=0.128)
     x = jnp.array([math.pi / 2, math.pi / 4, 0.0, 0.59 * math.pi, 1e-3])  # (0, 1/√2, e^{iθ₁₃}/√2)
     assert float(p.predict(x)["BR(KL->pi0Zp)"]) == pytest.approx(2.1e-9, rel=0.05)
+    from jaxflav import models
+
+    assert tuple(p.predict(x)) == models.get("bl23-scenario-2").outputs == models.get("bl23-scenario-1").outputs  # what configs are checked against
 
 
 def test_survey_reproduces_the_w_u_pattern_of_fig_3():
