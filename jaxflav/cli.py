@@ -553,7 +553,7 @@ def main(argv=None):
     except (ValueError, OSError) as err:  # bad input, or a file system that refuses: one line
         if opts.debug:
             raise
-        raise SystemExit(f"jaxflav {opts.command}: {err}") from None
+        raise SystemExit(f"jaxflav {opts.command}: " + str(err).replace("\n", "\\n")) from None  # one line, whatever a key holds
     except KeyboardInterrupt:
         if opts.debug:
             raise
