@@ -274,3 +274,15 @@ def test_a_failed_write_leaves_the_old_file(tmp_path):
             fh.write(b'{"a": 2')
             raise RuntimeError("killed")
     assert json.loads((tmp_path / "r.json").read_text()) == {"a": 1} and len(list(tmp_path.iterdir())) == 1
+
+
+def test_debug_shows_the_traceback_and_an_interrupt_is_one_line(tmp_path, monkeypatch):
+    with pytest.raises(ValueError, match="neither a config file nor a preset"):
+        cli.main(["--debug", "fit", "no-such-preset"])
+
+    def interrupted(*_):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(config, "problem", interrupted)
+    fails_fast(["scan", "c9-c10", "--out", str(tmp_path / "a" / "b")], r"^jaxflav scan: interrupted \(run it again to resume\)$")
+    assert list(tmp_path.iterdir()) == []  # the folders it made, empty, are gone
