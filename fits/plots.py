@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from fits import regions
+from fits import files, regions
 
 REGION_COLOURS = ("#f4a3c0", "#a0603a", "#5c3317")  # 1σ pink, 2σ brown, 3σ dark brown (000, Figs. 8–10)
 BEST_FIT_COLOUR = "#1f45c8"  # blue circle (000, Figs. 8–10)
@@ -42,12 +42,15 @@ def _axes(ax, figsize):
 
 
 def save(fig, path, **savefig_kwargs):
-    """Save `fig` to `path` (format from the suffix: .png, .pdf, .svg, …); returns the path."""
+    """Save `fig` to `path` atomically (`fits.files.atomic`; format from the suffix: .png, .pdf,
+    .svg, …); returns the path."""
     path = str(path)
     if "." not in path.rsplit("/", 1)[-1]:
         raise ValueError(f"path {path!r} needs a suffix naming the format (.png, .pdf, …)")
     savefig_kwargs.setdefault("dpi", 150)
-    fig.savefig(path, **savefig_kwargs)
+    savefig_kwargs.setdefault("format", path.rsplit(".", 1)[-1].lower())
+    with files.atomic(path) as fh:
+        fig.savefig(fh, **savefig_kwargs)
     return path
 
 
