@@ -119,7 +119,7 @@ def _versions():
     import platform
 
     out = {"python": platform.python_version(), "jaxflav": jaxflav.__version__}
-    for package in ("jax", "jaxlib", "numpyro", "optax", "numpy"):
+    for package in ("jax", "jaxlib", "numpyro", "numpy"):
         try:
             out[package] = importlib.metadata.version(package)
         except importlib.metadata.PackageNotFoundError:

@@ -10,6 +10,7 @@ import pytest
 from jaxflav import compile_cache
 
 jax.config.update("jax_enable_x64", True)
+jax.config.update("jax_threefry_partitionable", True)  # the default from jax 0.5.0: same random streams on older jax
 compile_cache.enable()
 
 

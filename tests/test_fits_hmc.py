@@ -24,6 +24,8 @@ from numpyro.diagnostics import effective_sample_size
 from fits import hmc
 from fits.space import Parameter, Space
 
+_trapezoid = getattr(np, "trapezoid", None) or np.trapz  # numpy < 2 names it trapz
+
 
 def mcse(f):
     """Monte Carlo standard error of the mean of a (chains, draws) series."""
@@ -150,9 +152,9 @@ def moments_1d(chi2, low, high):
     """Mean and variance of e^{−χ²/2} on [low, high] by the trapezoidal rule on 200 001 points."""
     x = np.linspace(low, high, 200_001)
     p = np.exp(-0.5 * np.asarray(jax.vmap(chi2)(jnp.asarray(x[:, None]))))
-    z = np.trapezoid(p, x)
-    mean = np.trapezoid(x * p, x) / z
-    return mean, np.trapezoid((x - mean) ** 2 * p, x) / z
+    z = _trapezoid(p, x)
+    mean = _trapezoid(x * p, x) / z
+    return mean, _trapezoid((x - mean) ** 2 * p, x) / z
 
 
 def test_double_well_both_modes_in_proportion():

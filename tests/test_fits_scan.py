@@ -301,6 +301,7 @@ def test_scan_shards_over_four_devices_with_one_device_numbers(tmp_path):
 _DISTRIBUTED_JOB = """
 import sys
 import jax
+jax.config.update("jax_cpu_collectives_implementation", "gloo")  # the default only from jax 0.5.1
 jax.distributed.initialize(coordinator_address="127.0.0.1:" + sys.argv[2], num_processes=2, process_id=int(sys.argv[1]))
 jax.config.update("jax_enable_x64", True)
 import jax.numpy as jnp
