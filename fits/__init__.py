@@ -8,6 +8,8 @@
 - `scan`: grid/random/Sobol designs in chunks, sharded over devices, atomic and resumable on disk.
 - `regions`: Δχ² levels, profile likelihoods (from χ² or scans), contours and intervals.
 - `plots`: Δχ² regions, profiles and corner plots (matplotlib, the `plot` extra).
+- `files`: atomic, reproducible output files (JSON, .npz), a folder lock, checked TOML reading.
+- `progress`: progress lines on stderr that read well on a terminal and in a batch log.
 """
 
 from fits.bestfit import BestFit, best_fit
