@@ -8,24 +8,9 @@ import pytest
 
 from jaxflav import cli, config
 
-SMALL = """
-model = "wilson"
-measurements = "rashed2026_table1"
-[parameters.C9_bsmumu]
-range = [-3.0, 2.0]
-[parameters.C10_bsmumu]
-range = [-2.0, 3.0]
-[fit]
-starts = 8
-[scan]
-design = "grid"
-points = [21, 21]
-chunk = 256
-[sample]
-chains = 2
-warmup = 150
-samples = 200
-"""
+from configs import wilson
+
+SMALL = wilson(starts=8, points=(21, 21), chunk=256)
 
 
 def test_fit_scan_and_plot_write_their_results(tmp_path, capsys):

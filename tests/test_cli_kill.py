@@ -12,24 +12,9 @@ import time
 import numpy as np
 import pytest
 
-SMALL = """
-model = "wilson"
-measurements = "rashed2026_table1"
-[parameters.C9_bsmumu]
-range = [-3.0, 2.0]
-[parameters.C10_bsmumu]
-range = [-2.0, 3.0]
-[fit]
-starts = 4
-[scan]
-design = "grid"
-points = [12, 12]
-chunk = 8
-[sample]
-chains = 2
-warmup = 60
-samples = 60
-"""
+from configs import wilson
+
+SMALL = wilson(points=(12, 12), chunk=8, warmup=60, samples=60)
 
 # A slow disk: every write of fits.files comes in eight pieces, 20 ms apart.
 _DRIVER = """

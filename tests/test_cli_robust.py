@@ -16,20 +16,9 @@ import jaxflav
 from fits import files, progress
 from jaxflav import cli, config
 
-SMALL = """
-model = "wilson"
-measurements = "rashed2026_table1"
-[parameters.C9_bsmumu]
-range = [-3.0, 2.0]
-[parameters.C10_bsmumu]
-range = [-2.0, 3.0]
-[fit]
-starts = 4
-[scan]
-design = "grid"
-points = [9, 9]
-chunk = 16
-"""
+from configs import wilson
+
+SMALL = wilson()
 
 
 def preset(name):

@@ -15,24 +15,9 @@ from hypothesis import strategies as st
 
 from jaxflav import cli, config, models
 
-SMALL = """
-model = "wilson"
-measurements = "rashed2026_table1"
-description = "fuzz"
-[parameters.C9_bsmumu]
-range = [-3.0, 2.0]
-[parameters.C10_bsmumu]
-range = [-2.0, 3.0]
-[fixed]
-C9p_bsmumu = 0.0
-[fit]
-starts = 4
-[sample]
-chains = 2
-[scan]
-design = "grid"
-points = [21, 21]
-"""
+from configs import wilson
+
+SMALL = wilson(points=(21, 21), extra='description = "fuzz"\n[fixed]\nC9p_bsmumu = 0.0')
 BASE = tomllib.loads(SMALL)
 PATHS = [
     ("model",), ("measurements",), ("description",), ("out",), ("parameters",), ("fixed",), ("fit",), ("scan",),
