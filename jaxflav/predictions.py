@@ -47,21 +47,33 @@ def _modes():
 
 
 MODES = _modes()
-_ANGULAR = {"FL": ("FL", "SA_den"), "AFB": ("AFB", "SA_den")}
+# flavio's CP-averaged B→K*ℓℓ angular observables (LHCb conventions): the components (CP sums of
+# the LHCb-convention angular coefficients, `b_to_vll.rates`) and how their values (binned:
+# their bin integrals, as flavio) combine. S_i, A_FB, F_L over Γ + Γ̄; P_1,2,3 over J_2s; P′ over
+# 2√(−J_2s J_2c).
+_ANGULAR = {
+    **{f"S{i}": ((f"J{i}", "SA_den"), lambda v: v[0] / v[1]) for i in (3, 4, 5, 7, 8, 9)},
+    "AFB": (("J6s", "J6c", "SA_den"), lambda v: (0.75 * v[0] + 0.375 * v[1]) / v[2]),
+    "FL": (("J2c", "SA_den"), lambda v: -v[0] / v[1]),
+    "P1": (("J3", "J2s"), lambda v: v[0] / (2 * v[1])),
+    "P2": (("J6s", "J2s"), lambda v: v[0] / (8 * v[1])),
+    "P3": (("J9", "J2s"), lambda v: -v[0] / (4 * v[1])),
+    **{f"P{p}p": ((f"J{j}", "J2s", "J2c"), lambda v: v[0] / (2 * jnp.sqrt(-v[1] * v[2]))) for p, j in ((4, 4), (5, 5), (6, 7), (8, 8))},
+}
 _KINDS = {
-    "vll": ("dBR/dq2", "<dBR/dq2>", "<BR>", "FL", "<FL>", "AFB", "<AFB>", "P5p", "<P5p>"),
+    "vll": ("dBR/dq2", "<dBR/dq2>", "<BR>", *_ANGULAR, *(f"<{a}>" for a in _ANGULAR)),
     "pll": ("dBR/dq2", "<dBR/dq2>", "<BR>"),
     "xsll": ("dBR/dq2", "<dBR/dq2>", "<BR>"),
     "bll": ("BR",),
 }
 _RATIO_MODES = {"B+->Kll": "B+->K", "B0->Kll": "B0->K", "B0->K*ll": "B0->K*", "B+->K*ll": "B+->K*"}
-_NAME = re.compile(r"^(?P<kind><dBR/dq2>|<BR>|dBR/dq2|<FL>|FL|<AFB>|AFB|<P5p>|P5p|<Rmue>|BR)\((?P<mode>[^()]+)\)$")
+_NAME = re.compile(r"^(?P<kind><dBR/dq2>|<BR>|dBR/dq2|<Rmue>|BR|<?(?:" + "|".join(_ANGULAR) + r")>?)\((?P<mode>[^()]+)\)$")
 
 
 def known_observables():
     """Every observable name jaxflav's b→sℓℓ engine evaluates (flavio's names)."""
     names = [f"{kind}({mode})" for mode, m in MODES.items() for kind in _KINDS[m.family]]
-    names = [n for n in names if not (n.startswith(("FL", "<FL", "AFB", "<AFB", "P5p", "<P5p")) and "Bs->phi" in n)]
+    names = [n for n in names if not (n.lstrip("<").startswith(tuple(_ANGULAR)) and "Bs->phi" in n)]  # B_s → φ: time-integrated angular observables to come
     return sorted(names + [f"<Rmue>({mode})" for mode in _RATIO_MODES])
 
 
@@ -142,11 +154,8 @@ def _recipe(kind, mode_name, args):
         width = hi - lo if kind == "<dBR/dq2>" else 1.0
         quantity = "BR" if mode.family == "bll" else "dBR/dq2"
         return [comp(quantity)], lambda v: v[0] / width
-    if base in _ANGULAR:
-        num, den = _ANGULAR[base]
-        return [comp(num), comp(den)], lambda v: v[0] / v[1]
-    # P5' = S5 / (2 √(−J2s J2c))  (flavio: binned numerators and denominators integrated separately)
-    return [comp("S5"), comp("J2s"), comp("J2c")], lambda v: v[0] / (2 * jnp.sqrt(-v[1] * v[2]))
+    quantities, combine = _ANGULAR[base]  # binned: ratios of bin integrals, as flavio forms them
+    return [comp(q) for q in quantities], combine
 
 
 def _xsll_rate(x, M):

@@ -120,16 +120,49 @@ def _weights(q2, m_B, m_V, m_l):
     return pf, beta, beta2, jnp.array([k_v, k_v, k_v, k_a, k_a, k_a, 4 * q2])
 
 
+COEFFICIENTS = ("1s", "1c", "2s", "2c", "3", "4", "5", "6s", "6c", "7", "8", "9")
+
+
 def angular(H, q2, m_B, m_V, m_l):
-    """dΓ/dq², J_2s, J_2c, J_5 and the LHCb-convention AFB numerator −(3/4)J_6s for amplitudes H."""
-    pf, beta, beta2, k = _weights(q2, m_B, m_V, m_l)
-    h0v, hpv, hmv, h0a, hpa, hma, _ = H
-    rate = jnp.sum(k * _abs2(H))
-    j2s = 2 / 3 * q2 * beta2 * (_abs2(hpv) + _abs2(hmv) + _abs2(hpa) + _abs2(hma))
-    j2c = -8 / 3 * q2 * beta2 * (_abs2(h0v) + _abs2(h0a))
-    j6s = -16 / 3 * q2 * beta * jnp.real(hpv * jnp.conj(hpa) - hmv * jnp.conj(hma))
-    j5 = 8 / 3 * q2 * beta * jnp.real(hpv * jnp.conj(h0a) + hpa * jnp.conj(h0v) - h0v * jnp.conj(hma) - h0a * jnp.conj(hmv))
-    return {"rate": pf * rate, "J2s": pf * j2s, "J2c": pf * j2c, "J5": pf * j5, "AFB": -0.75 * pf * j6s}
+    """The twelve angular coefficients of the distribution in the LHCb (experiment) convention,
+    {"1s": …, "9": …} (GeV⁻¹ per GeV², before ×τ_B), and dΓ/dq² under "rate".
+
+    From the G-basis of arXiv:1506.03970 (App. C, Eqs. C.5–C.7) at equal lepton masses m, where
+    E₁ = E₂ = √q²/2 and λ(q², m², m²) = q⁴β², without scalar or tensor amplitudes; with the
+    g → J map of its Eq. (C.8) the LHCb coefficients are L_i = (32/3) g_i for every i (the theory
+    convention J_i flips the sign of 4, 6s, 6c, 7, 9; flavio's `S_experiment_num` flips it back).
+    Then dΓ/dq² = ¾(2L₁ₛ + L₁꜀) − ¼(2L₂ₛ + L₂꜀), which the module docstring's |H|² sum equals.
+    """
+    pf, beta, beta2, _ = _weights(q2, m_B, m_V, m_l)
+    h0v, hpv, hmv, h0a, hpa, hma, hp = H
+    m2, qb, qb2 = m_l**2, q2 * beta, q2 * beta2
+    vt, v0, at, a0, p2 = _abs2(hpv) + _abs2(hmv), _abs2(h0v), _abs2(hpa) + _abs2(hma), _abs2(h0a), _abs2(hp)
+    g000 = 4 / 9 * (q2 - m2) * (vt + v0 + at + a0) + 4 / 3 * m2 * (vt + v0 - at - a0) + 2 / 3 * q2 * p2
+    g010 = 4 / 3 * qb * jnp.real(hpv * jnp.conj(hpa) - hmv * jnp.conj(hma))
+    g020 = -2 / 9 * qb2 * (-vt + 2 * v0 - at + 2 * a0)
+    g200 = -4 / 9 * (q2 - m2) * (vt - 2 * v0 + at - 2 * a0) - 4 / 3 * m2 * (vt - 2 * v0 - at + 2 * a0) + 4 / 3 * q2 * p2
+    g210 = -g010
+    g220 = -2 / 9 * qb2 * (vt + 4 * v0 + at + 4 * a0)
+    g211 = 4 / jnp.sqrt(3.0) * qb * (hpv * jnp.conj(h0a) + hpa * jnp.conj(h0v) - h0v * jnp.conj(hma) - h0a * jnp.conj(hmv))
+    g221 = 4 / 3 * qb2 * (hpv * jnp.conj(h0v) + h0v * jnp.conj(hmv) + hpa * jnp.conj(h0a) + h0a * jnp.conj(hma))
+    g222 = -8 / 3 * qb2 * (hpv * jnp.conj(hmv) + hpa * jnp.conj(hma))
+    g = {
+        "1s": (8 * g000 + 2 * g020 - 4 * g200 - g220) / 32,
+        "1c": (4 * g000 + g020 + 4 * g200 + g220) / 16,
+        "2s": 3 / 32 * (2 * g020 - g220),
+        "2c": 3 / 16 * (g020 + g220),
+        "3": 3 / 32 * jnp.real(g222),
+        "4": 3 / 32 * jnp.real(g221),
+        "5": jnp.sqrt(3.0) / 16 * jnp.real(g211),
+        "6s": (2 * g010 - g210) / 8,
+        "6c": (g010 + g210) / 4,
+        "7": jnp.sqrt(3.0) / 16 * jnp.imag(g211),
+        "8": 3 / 32 * jnp.imag(g221),
+        "9": 3 / 32 * jnp.imag(g222),
+    }
+    L = {k: 32 / 3 * pf * v for k, v in g.items()}
+    L["rate"] = 0.75 * (2 * L["1s"] + L["1c"]) - 0.25 * (2 * L["2s"] + L["2c"])
+    return L
 
 
 class Hadronic(NamedTuple):
@@ -204,9 +237,9 @@ def _nodes(q2, had, lepton_mass, inputs, sm):
 def rates(x, node):
     """The QUANTITIES at one node, as a vector: CP-averaged, in BR units (×τ_B), quadratic in x.
 
-    "dBR/dq2" (time-integrated for B_s: Descotes-Genon, Virto, arXiv:1502.05509 Eqs. 42, 48), and
-    for flavio's CP-averaged angular observables the numerators "FL" (−J_2c), "AFB", "S5" (J_5),
-    the P′ denominators "J2s", "J2c" and the normalisation "SA_den" = Γ + Γ̄, each as J + J̄.
+    "dBR/dq2" (time-integrated for B_s: Descotes-Genon, Virto, arXiv:1502.05509 Eqs. 42, 48); the
+    CP sums τ(L_i + L̄_i) of the LHCb-convention coefficients "J1s" … "J9" (`angular`), from which
+    flavio's S_i, A_FB, F_L, P_i and P′_i are ratios; and their normalisation "SA_den" = τ(Γ + Γ̄).
     """
     H, Hbar = node.T @ x, node.Tbar @ jnp.conj(x)
     a, abar = angular(H, node.q2, node.m_B, node.m_V, node.m_l), angular(Hbar, node.q2, node.m_B, node.m_V, node.m_l)
@@ -214,9 +247,7 @@ def rates(x, node):
     rate = total["rate"] / 2
     mixing = _mixing_term(H, Hbar, node)
     y = node.y
-    return jnp.stack(
-        [(rate - y * mixing / 2) / (1 - y**2), -total["J2c"], total["AFB"], total["J5"], total["J2s"], total["J2c"], total["rate"]]
-    )
+    return jnp.stack([(rate - y * mixing / 2) / (1 - y**2), *(total[k] for k in COEFFICIENTS), total["rate"]])
 
 
 def _mixing_term(H, Hbar, node):
@@ -226,7 +257,7 @@ def _mixing_term(H, Hbar, node):
     return node.tau * pf * jnp.sum(k * 2 * jnp.real(node.phase * tilde * jnp.conj(H)))
 
 
-QUANTITIES = ("dBR/dq2", "FL", "AFB", "S5", "J2s", "J2c", "SA_den")
+QUANTITIES = ("dBR/dq2", *(f"J{k}" for k in COEFFICIENTS), "SA_den")
 
 
 def observables(q2, x, process, lepton_mass, inputs=sm_inputs.DEFAULT):
