@@ -5,7 +5,8 @@ table (`jaxflav.measurements`; for models with `observables`, a constraint file 
 `jaxflav.constraints`) and the settings of each job:
 
     model = "wilson"
-    measurements = "rashed2026_table1"       # packaged name, or a path relative to this file
+    measurements = "rashed2026_table1"       # packaged name, or a path relative to this file;
+                                             # or data sets: ["bsmumu-2019", …] (jaxflav.datasets)
     [parameters.C9_bsmumu]
     range = [-3.0, 2.0]                      # scale = "log" needs 0 < low; prior = "uniform" | "normal"
     [fixed]    eps_Z = 0.002                 # model parameters held at a value (not fitted)
@@ -26,7 +27,7 @@ from typing import NamedTuple
 from fits import files
 from fits.scan import make_design
 from fits.space import Parameter, Space
-from jaxflav import constraints, measurements, models
+from jaxflav import constraints, datasets, measurements, models
 
 SECTIONS = {
     "fit": {"starts": int, "method": str, "seed": int},
@@ -54,7 +55,7 @@ class Config(NamedTuple):
     source: str  # preset name or file path
     description: str
     model: str
-    measurements: str
+    measurements: str | tuple  # a table or constraint file, or a tuple of data sets
     parameters: tuple  # of fits.space.Parameter
     fixed: dict  # model parameters held at a value
     fit: dict
@@ -138,9 +139,11 @@ def load(preset_or_path) -> Config:
     unknown = sorted(set(doc) - TOP)
     if unknown:
         raise ValueError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(TOP))}")
-    for key in ("model", "measurements"):
-        if not isinstance(doc.get(key), str):
-            raise ValueError(f"{where}: `{key}` (a string) is required")
+    if not isinstance(doc.get("model"), str):
+        raise ValueError(f"{where}: `model` (a string) is required")
+    named = doc.get("measurements")
+    if not (isinstance(named, str) or (isinstance(named, list) and named and all(isinstance(n, str) for n in named))):
+        raise ValueError(f"{where}: `measurements` (a table, constraint file or data set, or a list of data sets) is required, got {named!r}")
     for key in ("description", "out"):
         if key in doc and not (isinstance(doc[key], str) and (key == "description" or doc[key].strip())):
             raise ValueError(f"{where}: `{key}` must be a{' non-empty' if key == 'out' else ''} string, got {doc[key]!r}")
@@ -168,11 +171,17 @@ def load(preset_or_path) -> Config:
             raise ValueError(f"{where}: fixed.{name} = {value:g} must be one of {', '.join(f'{v:g}' for v in allowed)} (model {model.name!r})")
         if not lo <= value <= hi:
             raise ValueError(f"{where}: fixed.{name} = {value:g} is outside [{lo:g}, {hi:g}], the domain of model {model.name!r}")
-    table = doc["measurements"]
-    if base is not None and (base / table).is_file():
-        table = str(base / table)
+    resolve = lambda t: str(base / t) if base is not None and (base / t).is_file() else t  # noqa: E731
+    table = tuple(map(resolve, named)) if isinstance(named, list) else resolve(named)
     try:
-        if model.observables is not None:  # fails early, naming the file, term and field
+        if isinstance(table, str) and datasets.is_dataset(table):
+            table = (table,)
+        if isinstance(table, tuple):  # data sets: checked whole (names, correlations, observables)
+            if model.observables is not None:
+                raise ValueError(f"model {model.name!r} predicts its own observables; data sets need a Wilson-coefficient model")
+            for t in table:
+                datasets.load(t)
+        elif model.observables is not None:  # fails early, naming the file, term and field
             constraints.load(table, known=set(model.outputs))
         else:  # fails early, naming the file, row and field
             measurements.load(table)
@@ -232,6 +241,8 @@ def problem(config: Config) -> Problem:
     from jaxflav import likelihood
     from jaxflav.predictions import Predictions
 
+    if isinstance(config.measurements, tuple):
+        return _dataset_problem(config, space, model)
     table = measurements.load(config.measurements)
     predict = Predictions(measurements.observables(table))
 
@@ -243,6 +254,20 @@ def problem(config: Config) -> Problem:
 
     chi2_sm = float(likelihood.chi2(predict(None), table))  # every model here contains the SM (couplings → 0)
     return Problem(space, chi2, table, predict, wilson, chi2_sm)
+
+
+def _dataset_problem(config, space, model):
+    from jaxflav import likelihood
+
+    like = likelihood.DataLikelihood(config.measurements)
+
+    def wilson(x):
+        return model.wilson({**config.fixed, **space.as_dict(x)})
+
+    def chi2(x):
+        return like.chi2(wilson(x))
+
+    return Problem(space, chi2, like, like.predict, wilson, float(like.chi2(None)))
 
 
 def _constraint_problem(config, space, model):

@@ -1,4 +1,7 @@
-"""Gaussian χ² of predictions against a measurement table, with asymmetric experimental errors.
+"""The χ² of predictions against measurements: a Table-1-style table (`chi2`, `pulls`) and one
+or more data sets of correlated measurements (`DataLikelihood`, over `jaxflav.datasets`).
+
+Tables: Gaussian χ² with asymmetric experimental errors,
 
     χ² = Σ_i (x_i − μ_i)² / (σ_exp,i(μ_i)² + σ_th,i²),
 
@@ -16,6 +19,7 @@ in a given theory error.
 """
 
 import jax.numpy as jnp
+import numpy as np
 
 
 def _variance(predictions, table, theory_error):
@@ -50,3 +54,38 @@ def pulls(predictions, table, theory_error=None):
     """
     variance = _variance(predictions, table, theory_error)
     return (predictions - table.central) / jnp.sqrt(variance)
+
+
+class DataLikelihood:
+    """The χ² of Wilson coefficients against one or more data sets (`jaxflav.datasets`: correlated
+    measurements, experimental errors only — theory uncertainties are not included yet).
+
+        like = DataLikelihood(["bsmumu-2019"])
+        like.chi2({"C9_bsmumu": -1.0})          # any wc that Predictions takes, jittable
+        like.terms(wc)                          # {measurement name: χ²}
+
+    Every distinct observable is predicted once (one `jaxflav.predictions.Predictions`)."""
+
+    def __init__(self, names, inputs=None):
+        from jaxflav import datasets
+        from jaxflav.predictions import Predictions
+
+        self.sets = tuple(datasets.load(n) for n in names)
+        self.observables = tuple(dict.fromkeys(o for s in self.sets for o in s.observables))
+        self.predict = Predictions(self.observables) if inputs is None else Predictions(self.observables, inputs)
+        self._maps = tuple(np.array([self.observables.index(o) for o in s.observables]) for s in self.sets)
+        names = [t.name for s in self.sets for t in s.terms]
+        if len(set(names)) != len(names):
+            raise ValueError(f"data sets {', '.join(s.name for s in self.sets)} share measurements: {sorted({n for n in names if names.count(n) > 1})}")
+
+    def __len__(self):
+        return len(self.observables)
+
+    def terms(self, wc=None) -> dict:
+        from jaxflav import datasets
+
+        p = self.predict(wc)
+        return {k: v for s, m in zip(self.sets, self._maps) for k, v in datasets.chi2_terms(s, p[..., m]).items()}
+
+    def chi2(self, wc=None):
+        return sum(self.terms(wc).values())

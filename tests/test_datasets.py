@@ -1,0 +1,131 @@
+"""Data sets of correlated measurements (`jaxflav.datasets`): the χ² of each kind of measurement
+against its definition (flavio's conventions), the checks on malformed files, and the χ² of
+Wilson coefficients over a data set (`jaxflav.likelihood.DataLikelihood`)."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from jaxflav import datasets
+from jaxflav.likelihood import DataLikelihood
+from jaxflav.predictions import Predictions
+
+SMALL = """
+[source]
+name = "small"
+description = "two measurements for the tests"
+
+[[measurement]]
+name = "angular 4-6"
+experiment = "LHCb"
+citation = "test"
+kind = "gaussian"
+correlation = [[1.0, 0.3], [0.3, 1.0]]
+[[measurement.value]]
+observable = "<P5p>(B0->K*mumu)"
+q2min = 4.0
+q2max = 6.0
+central = -0.3
+errors = [[0.12, 0.10], 0.05]
+[[measurement.value]]
+observable = "<FL>(B0->K*mumu)"
+q2min = 4.0
+q2max = 6.0
+central = 0.65
+errors = [0.06]
+
+[[measurement]]
+name = "RK"
+experiment = "LHCb"
+citation = "test"
+kind = "gaussian"
+[[measurement.value]]
+observable = "<Rmue>(B+->Kll)"
+q2min = 1.1
+q2max = 6.0
+central = 0.85
+errors = [[0.06, 0.05], 0.02]
+
+[[measurement]]
+name = "RK* tabulated"
+experiment = "LHCb"
+citation = "test"
+kind = "likelihood1d"
+observable = "<Rmue>(B0->K*ll)"
+q2min = 1.1
+q2max = 6.0
+x = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
+pdf = [0.01, 0.2, 0.9, 1.0, 0.5, 0.1, 0.005]
+"""
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    path = tmp_path_factory.mktemp("data") / "small.toml"
+    path.write_text(SMALL)
+    return path
+
+
+def test_each_kind_of_measurement_has_flavios_chi2(small):
+    ds = datasets.load(small)
+    assert [t.name for t in ds.terms] == ["angular 4-6", "RK", "RK* tabulated"] and len(ds.observables) == 4
+    angular, rk, tab = ds.terms
+    # several values: σ² = Σ σ² + Σ up·down, covariance σ_i ρ σ_j
+    s = np.array([np.sqrt(0.12 * 0.10 + 0.05**2), 0.06])
+    cov = np.outer(s, s) * np.array([[1, 0.3], [0.3, 1]])
+    r = np.array([-0.2 - (-0.3), 0.7 - 0.65])
+    assert float(datasets.term_chi2(angular, jnp.array([-0.2, 0.7]))) == pytest.approx(r @ np.linalg.solve(cov, r), rel=1e-12)
+    # one value: the side's errors in quadrature
+    up, down = np.hypot(0.06, 0.02), np.hypot(0.05, 0.02)
+    assert float(datasets.term_chi2(rk, jnp.array([0.95]))) == pytest.approx((0.1 / up) ** 2, rel=1e-12)
+    assert float(datasets.term_chi2(rk, jnp.array([0.75]))) == pytest.approx((0.1 / down) ** 2, rel=1e-12)
+    # tabulated: −2 ln(pdf/max) between the points, 0 at the maximum
+    assert float(datasets.term_chi2(tab, jnp.array([0.7]))) == 0.0
+    assert float(datasets.term_chi2(tab, jnp.array([0.65]))) == pytest.approx(0.5 * (-2 * np.log(0.9)), rel=1e-12)
+
+
+def test_tabulated_likelihood_is_continuous_and_rising_beyond_its_table(small):
+    tab = datasets.load(small).terms[2]
+    f = lambda p: datasets.term_chi2(tab, jnp.atleast_1d(p))  # noqa: E731
+    for edge in (0.4, 1.0):
+        assert float(f(edge - 1e-9)) == pytest.approx(float(f(edge + 1e-9)), abs=1e-6)
+    far = np.array([-1.0, 0.0, 0.3, 1.1, 1.5, 3.0])
+    values = np.array([float(f(p)) for p in far])
+    grads = np.array([float(jax.grad(f)(p)) for p in far])
+    assert np.all(np.isfinite(values)) and np.all(np.isfinite(grads))
+    assert np.all(np.diff(values[:3]) < 0) and np.all(np.diff(values[3:]) > 0)  # pulled back from both sides
+
+
+def test_data_likelihood_predicts_each_observable_once_and_sums_the_terms(small):
+    like = DataLikelihood([str(small)])
+    wc = {"C9_bsmumu": -0.8, "C10_bsmumu": 0.3}
+    p = np.asarray(Predictions(list(like.observables))(wc))
+    ds = datasets.load(small)
+    expected = sum(float(datasets.term_chi2(t, jnp.asarray(p[i]))) for t, i in zip(ds.terms, ds.index))
+    assert float(like.chi2(wc)) == pytest.approx(expected, rel=1e-12) and len(like) == 4
+    grad = jax.grad(lambda c: like.chi2({"C9_bsmumu": c[0], "C10_bsmumu": c[1]}))(jnp.array([-0.8, 0.3]))
+    assert np.all(np.isfinite(np.asarray(grad)))
+
+
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda s: s.replace("[[1.0, 0.3], [0.3, 1.0]]", "[[1.0, 0.3], [0.2, 1.0]]"), r"measurement 1 \(angular 4-6\), field 'correlation': must be symmetric"),
+        (lambda s: s.replace("[[1.0, 0.3], [0.3, 1.0]]", "[[1.0, 0.3, 0.0], [0.3, 1.0, 0.0], [0.0, 0.0, 1.0]]"), r"field 'correlation': must be a 2×2 matrix"),
+        (lambda s: s.replace("[[1.0, 0.3], [0.3, 1.0]]", "[[1.0, 1.2], [1.2, 1.0]]"), "not positive definite"),
+        (lambda s: s.replace('observable = "<FL>(B0->K*mumu)"', 'observable = "<FL>(B0->K*tautau)"'), r"value 2, field 'observable': unknown observable"),
+        (lambda s: s.replace("errors = [0.06]\n", ""), r"value 2, field 'errors': a list of errors"),
+        (lambda s: s.replace("errors = [0.06]", "errors = [-0.06]"), r"field 'errors'\[0\]: must be a positive number"),
+        (lambda s: s.replace('kind = "likelihood1d"', 'kind = "poisson"'), r"measurement 3 \(RK\* tabulated\), field 'kind'"),
+        (lambda s: s.replace("pdf = [0.01, 0.2, 0.9, 1.0, 0.5, 0.1, 0.005]", "pdf = [1.0, 0.2, 0.1]"), "x must increase, with one pdf"),
+        (lambda s: s.replace('name = "RK"', 'name = "angular 4-6"'), "measurement names must be unique"),
+        (lambda s: s.replace("correlation = [[1.0, 0.3], [0.3, 1.0]]\n", ""), "several values need a `correlation`"),
+    ],
+)
+def test_malformed_files_name_file_measurement_and_field(tmp_path, edit, match):
+    path = tmp_path / "bad.toml"
+    path.write_text(edit(SMALL))
+    with pytest.raises(ValueError, match=match) as err:
+        datasets.load(path)
+    assert str(path) in str(err.value)
