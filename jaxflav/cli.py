@@ -89,13 +89,16 @@ def _read_config(path):
 def _predict(opts):
     import numpy as np
 
-    from jaxflav import likelihood, measurements, predictions, wcxf
+    from jaxflav import datasets, likelihood, measurements, predictions, wcxf
 
     table_name, wc = _read_config(opts.config) if opts.config else (None, {})
     wc.update(_parse_wc(opts.wc or []))
+    name = opts.measurements or table_name or "rashed2026_table1"
     try:
         wcxf.check_names(wc)
-        table = measurements.load(opts.measurements or table_name or "rashed2026_table1")
+        if datasets.is_dataset(name):
+            return _predict_dataset(name, wc)
+        table = measurements.load(name)
     except ValueError as err:
         raise SystemExit(f"jaxflav predict: {err}") from None
     predict = predictions.Predictions(measurements.observables(table))
@@ -111,6 +114,36 @@ def _predict(opts):
         )
     chi2, chi2_sm = float(likelihood.chi2(new, table)), float(likelihood.chi2(sm, table))
     print(f"\nchi2 = {chi2:.2f} for {len(table)} measurements (SM: {chi2_sm:.2f}; theory errors: the table's SM errors)")
+    return 0
+
+
+def _predict_dataset(name, wc):
+    """Every value of a data set: prediction, SM, measurement, errors, pull; each measurement's χ²."""
+    import numpy as np
+
+    from jaxflav import datasets
+    from jaxflav.likelihood import DataLikelihood
+
+    like = DataLikelihood([name])
+    ds = like.sets[0]
+    new, sm = np.asarray(like.predict(wc)), np.asarray(like.predict(None))
+    terms, terms_sm = like.terms(wc), like.terms(None)
+    print(f"Wilson coefficients (shifts at 4.8 GeV): {wc or 'none (SM)'}; data set {ds.name}: {ds.description}")
+    head = f"{'observable':28s} {'bin GeV^2':>13s} {'prediction':>11s} {'SM (jaxflav)':>12s} {'measured':>10s} {'+err':>8s} {'-err':>8s} {'pull':>6s}"
+    for term, index in zip(ds.terms, ds.index):
+        print(f"\n{term.name}: chi2 = {float(terms[term.name]):.2f} (SM {float(terms_sm[term.name]):.2f}) for {len(index)} value(s)")
+        print(head)
+        for k, (o, i) in enumerate(zip(term.observables, index)):
+            bin_ = f"{o[1]:5.4g}-{o[2]:<7.4g}" if len(o) == 3 else (f"{o[1]:13.4g}" if len(o) == 2 else "")
+            if isinstance(term, datasets.Gaussian):
+                up, down = term.up[k], term.down[k]
+                pull = (new[i] - term.central[k]) / (up if new[i] > term.central[k] else down)
+                print(f"{o[0]:28s} {bin_:>13s} {new[i]:11.4g} {sm[i]:12.4g} {term.central[k]:10.4g} {up:8.2g} {down:8.2g} {pull:6.2f}")
+            else:
+                best = term.x[np.argmin(term.delta_chi2)]
+                print(f"{o[0]:28s} {bin_:>13s} {new[i]:11.4g} {sm[i]:12.4g} {best:10.4g} {'(tabulated likelihood)':>24s}")
+    chi2, chi2_sm = sum(float(v) for v in terms.values()), sum(float(v) for v in terms_sm.values())
+    print(f"\nchi2 = {chi2:.2f} for {len(like)} values in {len(ds.terms)} measurements (SM: {chi2_sm:.2f}; experimental errors only, no theory uncertainties)")
     return 0
 
 
