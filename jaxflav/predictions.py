@@ -73,7 +73,8 @@ _NAME = re.compile(r"^(?P<kind><dBR/dq2>|<BR>|dBR/dq2|<Rmue>|BR|<?(?:" + "|".joi
 def known_observables():
     """Every observable name jaxflav's b→sℓℓ engine evaluates (flavio's names)."""
     names = [f"{kind}({mode})" for mode, m in MODES.items() for kind in _KINDS[m.family]]
-    names = [n for n in names if not (n.lstrip("<").startswith(tuple(_ANGULAR)) and "Bs->phi" in n)]  # B_s → φ: time-integrated angular observables to come
+    # B_s → φ: the time-integrated F_L, S_3, S_4, S_7 that flavio defines (the others need the tagged decay)
+    names = [n for n in names if not ("Bs->phi" in n and n.lstrip("<").startswith(tuple(_ANGULAR)) and n.lstrip("<")[:2] not in ("FL", "S3", "S4", "S7"))]
     return sorted(names + [f"<Rmue>({mode})" for mode in _RATIO_MODES])
 
 

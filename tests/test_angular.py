@@ -132,3 +132,16 @@ def test_values_and_gradients_finite_at_threshold_large_coefficients_and_narrow_
     for f in (constant, narrow):
         values, jac = f(c), jax.jacfwd(f)(c)
         assert all(np.all(np.isfinite(np.asarray(v))) for v in jax.tree_util.tree_leaves((values, jac))), f.__name__
+
+
+BS_PHI = json.loads((pathlib.Path(__file__).parent / "data/flavio_bs_phi.json").read_text())
+
+
+@pytest.mark.parametrize("point", BS_PHI["points"], ids=[p["label"] for p in BS_PHI["points"]])
+def test_bs_phi_time_integrated_observables_match_flavio(point):
+    """F_L, S_3, S_4, S_7 of B_s → φμμ, time-integrated with y_s = ΔΓ_s/2Γ_s (arXiv:1502.05509
+    Eqs. 42, 48, as flavio's observables_bs.py), binned and pointwise."""
+    rows = point["values"]
+    values = np.asarray(Predictions([key(r) for r in rows])(wc_of(point["wc"])))
+    worst = max(zip(rows, values), key=lambda rv: abs(rv[1] - rv[0]["value"]))
+    assert abs(worst[1] - worst[0]["value"]) <= TOLERANCE, (key(worst[0]), worst[1], worst[0]["value"])

@@ -183,7 +183,7 @@ def test_constant_and_q2_dependent_paths_agree():
         ([("dBR/dq2(B0->K*mumu)", 25.0)], "outside the kinematic range"),
         ([("dBR/dq2(B+->Kmumu)", 0.01)], "outside the kinematic range"),
         ([("<BR>(B+->Kee)", 30.0, 40.0)], "does not overlap"),
-        ([("<FL>(Bs->phimumu)", 1.0, 6.0)], "unknown observable"),
+        ([("<P5p>(Bs->phimumu)", 1.0, 6.0)], "unknown observable"),  # B_s → φ: F_L, S_3, S_4, S_7 only (untagged)
         ([("<dBR/dq2>(B0->K*mumu)", float("nan"), 2.0)], "finite"),
     ],
 )

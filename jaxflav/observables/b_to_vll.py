@@ -123,46 +123,70 @@ def _weights(q2, m_B, m_V, m_l):
 COEFFICIENTS = ("1s", "1c", "2s", "2c", "3", "4", "5", "6s", "6c", "7", "8", "9")
 
 
-def angular(H, q2, m_B, m_V, m_l):
-    """The twelve angular coefficients of the distribution in the LHCb (experiment) convention,
-    {"1s": …, "9": …} (GeV⁻¹ per GeV², before ×τ_B), and dΓ/dq² under "rate".
+def _g_basis(X, Y, q2, m_l):
+    """The G-basis coefficients of arXiv:1506.03970 (App. C, Eqs. C.5–C.7) as sesquilinear forms:
+    every product H_a H_b* of the paper replaced by X_a Y_b* (so `_g_basis(H, H)` is the paper's G,
+    and `_g_basis(u, H) + _g_basis(H, u)` its B_s-mixing counterpart). Equal lepton masses m
+    (E₁ = E₂ = √q²/2, λ(q², m², m²) = q⁴β²), no scalar or tensor amplitudes; without P_f."""
+    beta2 = 1 - 4 * m_l**2 / q2
+    m2, qb, qb2 = m_l**2, q2 * sqrt_safe(beta2), q2 * beta2
+    x0v, xpv, xmv, x0a, xpa, xma, xp = X
+    y0v, ypv, ymv, y0a, ypa, yma, yp = (jnp.conj(h) for h in Y)
+    vt, v0, at, a0, p2 = xpv * ypv + xmv * ymv, x0v * y0v, xpa * ypa + xma * yma, x0a * y0a, xp * yp
+    return {
+        "000": 4 / 9 * (q2 - m2) * (vt + v0 + at + a0) + 4 / 3 * m2 * (vt + v0 - at - a0) + 2 / 3 * q2 * p2,
+        "010": 4 / 3 * qb * (xpv * ypa - xmv * yma),  # its real part
+        "020": -2 / 9 * qb2 * (-vt + 2 * v0 - at + 2 * a0),
+        "200": -4 / 9 * (q2 - m2) * (vt - 2 * v0 + at - 2 * a0) - 4 / 3 * m2 * (vt - 2 * v0 - at + 2 * a0) + 4 / 3 * q2 * p2,
+        "220": -2 / 9 * qb2 * (vt + 4 * v0 + at + 4 * a0),
+        "211": 4 / jnp.sqrt(3.0) * qb * (xpv * y0a + xpa * y0v - x0v * yma - x0a * ymv),
+        "221": 4 / 3 * qb2 * (xpv * y0v + x0v * ymv + xpa * y0a + x0a * yma),
+        "222": -8 / 3 * qb2 * (xpv * ymv + xpa * yma),
+    }
 
-    From the G-basis of arXiv:1506.03970 (App. C, Eqs. C.5–C.7) at equal lepton masses m, where
-    E₁ = E₂ = √q²/2 and λ(q², m², m²) = q⁴β², without scalar or tensor amplitudes; with the
-    g → J map of its Eq. (C.8) the LHCb coefficients are L_i = (32/3) g_i for every i (the theory
-    convention J_i flips the sign of 4, 6s, 6c, 7, 9; flavio's `S_experiment_num` flips it back).
-    Then dΓ/dq² = ¾(2L₁ₛ + L₁꜀) − ¼(2L₂ₛ + L₂꜀), which the module docstring's |H|² sum equals.
-    """
-    pf, beta, beta2, _ = _weights(q2, m_B, m_V, m_l)
-    h0v, hpv, hmv, h0a, hpa, hma, hp = H
-    m2, qb, qb2 = m_l**2, q2 * beta, q2 * beta2
-    vt, v0, at, a0, p2 = _abs2(hpv) + _abs2(hmv), _abs2(h0v), _abs2(hpa) + _abs2(hma), _abs2(h0a), _abs2(hp)
-    g000 = 4 / 9 * (q2 - m2) * (vt + v0 + at + a0) + 4 / 3 * m2 * (vt + v0 - at - a0) + 2 / 3 * q2 * p2
-    g010 = 4 / 3 * qb * jnp.real(hpv * jnp.conj(hpa) - hmv * jnp.conj(hma))
-    g020 = -2 / 9 * qb2 * (-vt + 2 * v0 - at + 2 * a0)
-    g200 = -4 / 9 * (q2 - m2) * (vt - 2 * v0 + at - 2 * a0) - 4 / 3 * m2 * (vt - 2 * v0 - at + 2 * a0) + 4 / 3 * q2 * p2
-    g210 = -g010
-    g220 = -2 / 9 * qb2 * (vt + 4 * v0 + at + 4 * a0)
-    g211 = 4 / jnp.sqrt(3.0) * qb * (hpv * jnp.conj(h0a) + hpa * jnp.conj(h0v) - h0v * jnp.conj(hma) - h0a * jnp.conj(hmv))
-    g221 = 4 / 3 * qb2 * (hpv * jnp.conj(h0v) + h0v * jnp.conj(hmv) + hpa * jnp.conj(h0a) + h0a * jnp.conj(hma))
-    g222 = -8 / 3 * qb2 * (hpv * jnp.conj(hmv) + hpa * jnp.conj(hma))
+
+def _coefficients(G, pf):
+    """LHCb-convention coefficients L_i = (32/3) g_i from the G-basis (Eq. C.8), and dΓ/dq²."""
+    re, im = jnp.real, jnp.imag
+    g000, g010, g020, g200, g220 = (re(G[k]) for k in ("000", "010", "020", "200", "220"))
+    g210 = -g010  # at equal lepton masses and without scalar amplitudes
     g = {
         "1s": (8 * g000 + 2 * g020 - 4 * g200 - g220) / 32,
         "1c": (4 * g000 + g020 + 4 * g200 + g220) / 16,
         "2s": 3 / 32 * (2 * g020 - g220),
         "2c": 3 / 16 * (g020 + g220),
-        "3": 3 / 32 * jnp.real(g222),
-        "4": 3 / 32 * jnp.real(g221),
-        "5": jnp.sqrt(3.0) / 16 * jnp.real(g211),
+        "3": 3 / 32 * re(G["222"]),
+        "4": 3 / 32 * re(G["221"]),
+        "5": jnp.sqrt(3.0) / 16 * re(G["211"]),
         "6s": (2 * g010 - g210) / 8,
         "6c": (g010 + g210) / 4,
-        "7": jnp.sqrt(3.0) / 16 * jnp.imag(g211),
-        "8": 3 / 32 * jnp.imag(g221),
-        "9": 3 / 32 * jnp.imag(g222),
+        "7": jnp.sqrt(3.0) / 16 * im(G["211"]),
+        "8": 3 / 32 * im(G["221"]),
+        "9": 3 / 32 * im(G["222"]),
     }
     L = {k: 32 / 3 * pf * v for k, v in g.items()}
     L["rate"] = 0.75 * (2 * L["1s"] + L["1c"]) - 0.25 * (2 * L["2s"] + L["2c"])
     return L
+
+
+def angular(H, q2, m_B, m_V, m_l):
+    """The twelve angular coefficients of the distribution in the LHCb (experiment) convention,
+    {"1s": …, "9": …} (GeV⁻¹ per GeV², before ×τ_B), and dΓ/dq² under "rate".
+
+    From the G-basis of arXiv:1506.03970 (`_g_basis`); with the g → J map of its Eq. (C.8) the
+    LHCb coefficients are L_i = (32/3) g_i for every i (the theory convention J_i flips the sign
+    of 4, 6s, 6c, 7, 9; flavio's `S_experiment_num` flips it back). Then
+    dΓ/dq² = ¾(2L₁ₛ + L₁꜀) − ¼(2L₂ₛ + L₂꜀), which the module docstring's |H|² sum equals.
+    """
+    return _coefficients(_g_basis(H, H, q2, m_l), _weights(q2, m_B, m_V, m_l)[0])
+
+
+def mixing(H, u, q2, m_B, m_V, m_l):
+    """The B_s-mixing coefficients h_i (the convention of `angular`) for u = −(q/p) H̃, H̃ the
+    CP-conjugate amplitudes with helicities ± swapped: arXiv:1502.05509 Eqs. 37–41 (flavio's
+    `angularcoeffs_h_v`)."""
+    G = {k: a + b for (k, a), b in zip(_g_basis(u, H, q2, m_l).items(), _g_basis(H, u, q2, m_l).values())}
+    return _coefficients(G, _weights(q2, m_B, m_V, m_l)[0])
 
 
 class Hadronic(NamedTuple):
@@ -237,24 +261,18 @@ def _nodes(q2, had, lepton_mass, inputs, sm):
 def rates(x, node):
     """The QUANTITIES at one node, as a vector: CP-averaged, in BR units (×τ_B), quadratic in x.
 
-    "dBR/dq2" (time-integrated for B_s: Descotes-Genon, Virto, arXiv:1502.05509 Eqs. 42, 48); the
-    CP sums τ(L_i + L̄_i) of the LHCb-convention coefficients "J1s" … "J9" (`angular`), from which
-    flavio's S_i, A_FB, F_L, P_i and P′_i are ratios; and their normalisation "SA_den" = τ(Γ + Γ̄).
+    Each is time-integrated, τ(L_i + L̄_i − y h_i)/(1 − y²) for the coefficients L_i of `angular`
+    and h_i of `mixing` (Descotes-Genon, Virto, arXiv:1502.05509 Eqs. 42, 48; y = 0 but for B_s):
+    "dBR/dq2" (half the rate's), the coefficients "J1s" … "J9", from which flavio's S_i, A_FB,
+    F_L, P_i and P′_i are ratios, and their normalisation "SA_den" (τ(Γ + Γ̄) for y = 0).
     """
     H, Hbar = node.T @ x, node.Tbar @ jnp.conj(x)
-    a, abar = angular(H, node.q2, node.m_B, node.m_V, node.m_l), angular(Hbar, node.q2, node.m_B, node.m_V, node.m_l)
-    total = {k: node.tau * (a[k] + abar[k]) for k in a}
-    rate = total["rate"] / 2
-    mixing = _mixing_term(H, Hbar, node)
+    args = (node.q2, node.m_B, node.m_V, node.m_l)
+    a, abar = angular(H, *args), angular(Hbar, *args)
+    h = mixing(H, node.phase * Hbar[jnp.array([0, 2, 1, 3, 5, 4, 6])], *args)
     y = node.y
-    return jnp.stack([(rate - y * mixing / 2) / (1 - y**2), *(total[k] for k in COEFFICIENTS), total["rate"]])
-
-
-def _mixing_term(H, Hbar, node):
-    """τ Γ_h: |H_λ|² replaced by 2 Re(e^{iφ} H̃_λ H_λ*), H̃ = H̄ with λ = ± swapped (arXiv:1502.05509 Eqs. 37–48)."""
-    pf, _, _, k = _weights(node.q2, node.m_B, node.m_V, node.m_l)
-    tilde = Hbar[jnp.array([0, 2, 1, 3, 5, 4, 6])]
-    return node.tau * pf * jnp.sum(k * 2 * jnp.real(node.phase * tilde * jnp.conj(H)))
+    total = {k: node.tau * (a[k] + abar[k] - y * h[k]) / (1 - y**2) for k in a}
+    return jnp.stack([total["rate"] / 2, *(total[k] for k in COEFFICIENTS), total["rate"]])
 
 
 QUANTITIES = ("dBR/dq2", *(f"J{k}" for k in COEFFICIENTS), "SA_den")
