@@ -447,3 +447,38 @@ def selected_points(panels, groups, *, path=None, figsize=None):
     if path is not None:
         save(fig, path)
     return fig
+
+
+def binned(panels, *, path=None, ncols=4, figsize=None):
+    """Binned measurements against binned predictions, one panel per quantity (the style of
+    flavio's `bin_plot`): data as points with their bin as x error and their errors as y error,
+    each prediction as horizontal segments over its bins.
+
+    panels: [(title, data, lines), …] with data = (lo, hi, central, err_down, err_up) (arrays) or
+    None, and lines = {label: (lo, hi, values)}; the x axis is q² (GeV²). Returns the Figure.
+    """
+    if not panels:
+        raise ValueError("binned needs at least one panel")
+    _matplotlib()
+    from matplotlib.figure import Figure
+
+    ncols = min(ncols, len(panels))
+    nrows = -(-len(panels) // ncols)
+    fig = Figure(figsize=figsize or (3.2 * ncols, 2.6 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    colours = (BEST_FIT_COLOUR, "#555555", "#d62728", "#2ca02c")
+    for ax, (title, data, lines) in zip(axes, panels):
+        for (label, (lo, hi, values)), colour in zip(lines.items(), colours):
+            lo, hi, values = (np.asarray(a, dtype=float) for a in (lo, hi, values))
+            ax.hlines(values, lo, hi, colors=colour, linewidth=2, label=label)
+        if data is not None:
+            lo, hi, central, down, up = (np.asarray(a, dtype=float) for a in data)
+            ax.errorbar((lo + hi) / 2, central, xerr=(hi - lo) / 2, yerr=(down, up), fmt="o", color="black", markersize=3, linewidth=1, label="data")
+        ax.set_title(title, fontsize="medium")
+        ax.set_xlabel("q² [GeV²]")
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    axes[0].legend(loc="best", frameon=False, fontsize="small")
+    if path is not None:
+        save(fig, path)
+    return fig

@@ -462,6 +462,8 @@ def _plot(opts):
             name = "regions.png" if space.dim == 2 else f"regions_{pair[0]}_{pair[1]}.png"
             plots.delta_chi2_regions(None, profile, best=best[[0, j]], path=folder / name)
             drawn.append(name)
+    if (folder / "result.json").is_file():
+        drawn += _dataset_plots(folder, json.loads((folder / "result.json").read_text()))
     if (folder / "samples.npz").is_file() or (folder / "posterior.json").is_file():
         meta, data = _load_pair(folder, "posterior.json", "samples.npz", "sample")
         space = _space_of(meta)
@@ -473,6 +475,40 @@ def _plot(opts):
         raise SystemExit(f"jaxflav plot: {folder} holds no scan (scan.json) or samples (samples.npz) to draw")
     print("wrote " + ", ".join(str(folder / d) for d in drawn))
     return 0
+
+
+def _dataset_plots(folder, fit):
+    """For a fit to data sets: each binned observable's measurements against the SM and the best
+    fit (observables.png; experimental errors only)."""
+    import numpy as np
+
+    from fits import plots
+    from jaxflav import datasets, models
+    from jaxflav.likelihood import DataLikelihood
+
+    names = fit.get("config", {}).get("measurements")
+    if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        return []
+    like = DataLikelihood(names)
+    model = models.get(fit["config"]["model"])
+    point = {**fit.get("fixed", {}), **fit["best_fit"]}
+    sm, best = np.asarray(like.predict(None)), np.asarray(like.predict(model.wilson(point)))
+    rows = {}  # observable name → [(lo, hi, central, down, up, index)]
+    for s in like.sets:
+        for term in s.terms:
+            if not isinstance(term, datasets.Gaussian):
+                continue
+            for k, o in enumerate(term.observables):
+                if len(o) == 3:
+                    rows.setdefault(o[0], []).append((o[1], o[2], term.central[k], term.down[k], term.up[k], like.observables.index(o)))
+    panels = []
+    for name, r in rows.items():
+        lo, hi, central, down, up, index = (np.array(c) for c in zip(*r))
+        panels.append((name, (lo, hi, central, down, up), {"best fit": (lo, hi, best[index]), "SM": (lo, hi, sm[index])}))
+    if not panels:
+        return []
+    plots.binned(panels, path=folder / "observables.png")
+    return ["observables.png"]
 
 
 def _constraint_plots(folder, meta, data, space):

@@ -158,3 +158,13 @@ def test_c9_global_2019_prefers_a_negative_c9():
     chi2 = np.asarray(jax.jit(jax.vmap(lambda c: problem.chi2(jnp.array([c]))))(c9))
     best = c9[np.argmin(chi2)]
     assert -1.1 < best < -0.9 and problem.chi2_sm - chi2.min() > 30
+
+
+def test_fit_and_plot_of_a_data_set_preset(tmp_path):
+    pytest.importorskip("matplotlib")
+    from jaxflav import cli
+
+    out = tmp_path / "g"
+    assert cli.main(["fit", "c9-global-2019", "--out", str(out)]) == 0
+    assert cli.main(["plot", str(out)]) == 0
+    assert (out / "observables.png").stat().st_size > 10_000

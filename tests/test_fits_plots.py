@@ -157,3 +157,15 @@ def test_missing_matplotlib_asks_for_the_plot_extra(monkeypatch):
         plots.corner({"a": np.zeros(10)})
     with pytest.raises(ImportError, match="jaxflav\\[plot\\]"):
         plots.delta_chi2_regions(None, plots.grid_profile([0, 1], [0, 1], np.zeros((2, 2))))
+
+
+def test_binned_panels_draw_data_and_predictions(plots, tmp_path):
+    lo, hi = np.array([0.1, 1.1, 4.0]), np.array([0.98, 2.5, 6.0])
+    data = (lo, hi, np.array([0.3, 0.2, -0.3]), np.array([0.1, 0.2, 0.15]), np.array([0.12, 0.2, 0.16]))
+    panels = [("<P5p>", data, {"best fit": (lo, hi, [0.4, 0.1, -0.5]), "SM": (lo, hi, [0.6, 0.1, -0.75])}), ("<FL>", None, {"SM": (lo, hi, [0.3, 0.7, 0.7])})]
+    fig = plots.binned(panels, path=tmp_path / "b.png")
+    assert (tmp_path / "b.png").read_bytes()[:8] == PNG_MAGIC
+    first = fig.axes[0]
+    assert len(first.collections) >= 2 and first.get_title() == "<P5p>"
+    with pytest.raises(ValueError, match="at least one panel"):
+        plots.binned([])
