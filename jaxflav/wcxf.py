@@ -1,12 +1,14 @@
 """Wilson-coefficient names (WCxf "flavio" basis) and the coefficient vector of the b→sℓℓ forms.
 
-New physics in b→sℓℓ enters through six complex coefficients per lepton flavour ℓ, named as in
-WCxf/flavio: `C7_bs`, `C7p_bs` (lepton-universal dipoles) and `C9_bsℓℓ`, `C9p_bsℓℓ`, `C10_bsℓℓ`,
-`C10p_bsℓℓ` (e.g. `C9_bsmumu`, `C10p_bsee`). They are *shifts* from the Standard Model, defined at
-μ_b = 4.8 GeV with the normalisation H_eff = −(4G_F/√2) V_tb V_ts* (e²/16π²) Σ C_i O_i.
+New physics in b→sℓℓ enters through ten complex coefficients per lepton flavour ℓ, named as in
+WCxf/flavio: `C7_bs`, `C7p_bs` (lepton-universal dipoles), `C9_bsℓℓ`, `C9p_bsℓℓ`, `C10_bsℓℓ`,
+`C10p_bsℓℓ` and the scalar and pseudoscalar `CS_bsℓℓ`, `CSp_bsℓℓ`, `CP_bsℓℓ`, `CPp_bsℓℓ`
+(O_S = m_b (s̄P_R b)(ℓ̄ℓ), O_P = m_b (s̄P_R b)(ℓ̄γ₅ℓ), primes with P_L) (e.g. `C9_bsmumu`,
+`CP_bsee`). They are *shifts* from the Standard Model, defined at μ_b = 4.8 GeV with the
+normalisation H_eff = −(4G_F/√2) V_tb V_ts* (e²/16π²) Σ C_i O_i.
 
 Every b→sℓℓ rate is a Hermitian form x† M(q²) x in the vector
-    x = (1, C7, C7p, C9, C9p, C10, C10p),
+    x = (1, C7, C7p, C9, C9p, C10, C10p, CS, CSp, CP, CPp),
 whose leading 1 carries the Standard Model (and any parameter-independent hadronic) amplitude.
 """
 
@@ -15,7 +17,7 @@ from typing import NamedTuple
 import jax
 import jax.numpy as jnp
 
-COEFFICIENTS = ("C7", "C7p", "C9", "C9p", "C10", "C10p")
+COEFFICIENTS = ("C7", "C7p", "C9", "C9p", "C10", "C10p", "CS", "CSp", "CP", "CPp")
 """Order of the new-physics shifts in the form vector, after the leading 1."""
 
 DIM = 1 + len(COEFFICIENTS)
@@ -43,7 +45,7 @@ def check_names(names) -> None:
 
 
 def form_vector(values: dict, lepton: str, q2):
-    """The vector x = (1, C7, C7p, C9, C9p, C10, C10p) for lepton `lepton` at the points `q2`.
+    """The vector x = (1, C7, …, CPp) (`COEFFICIENTS`) for lepton `lepton` at the points `q2`.
 
     `values` maps WCxf names to numbers or arrays broadcastable with `q2` (missing names are 0).
     Returns a complex array of shape q2.shape + (DIM,).
@@ -62,8 +64,8 @@ class Resonance(NamedTuple):
     for lepton ℓ (rows in `LEPTONS` order: e, μ) and coefficient C (columns in `COEFFICIENTS`
     order; the dipole columns may differ between the leptons, because a boson's dipole vertex
     meets each lepton's own coupling). `jaxflav.predictions.Predictions` integrates it over bins
-    exactly for any width (`jaxflav.observables.resonant`). a: (2, 6) complex (GeV²·C units),
-    b: (2, 6) complex (C units).
+    exactly for any width (`jaxflav.observables.resonant`). a: (2, 10) complex (GeV²·C units),
+    b: (2, 10) complex (C units).
     """
 
     mass: jax.Array

@@ -76,7 +76,7 @@ def test_angular_coefficients_reproduce_the_rate_and_the_bounds():
     """dΓ/dq² = ¾(2J₁ₛ + J₁꜀) − ¼(2J₂ₛ + J₂꜀) equals the |H|² sum for any amplitudes, and the
     CP-averaged observables are bounded (|S_i| ≤ 1, 0 ≤ F_L ≤ 1) for random Wilson coefficients."""
     keys = jax.random.split(jax.random.PRNGKey(7), 2)
-    H = jax.random.normal(keys[0], (7,)) + 1j * jax.random.normal(keys[1], (7,))
+    H = jax.random.normal(keys[0], (8,)) + 1j * jax.random.normal(keys[1], (8,))
     for q2 in (4 * 0.10566**2 * 1.0001, 0.05, 1.0, 6.0, 18.0):
         L = b_to_vll.angular(H, q2, 5.2797, 0.8955, 0.10566)
         pf, _, _, k = b_to_vll._weights(q2, 5.2797, 0.8955, 0.10566)

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import jaxflav  # noqa: F401  (float64)
+from jaxflav.wcxf import DIM
 from jaxflav import inputs as sm_inputs
 from jaxflav import wcxf, wilson
 from jaxflav.observables import b_to_xsll as bx
@@ -189,7 +190,7 @@ def test_binned_br_entry_point():
 def test_forms_shape_and_hermitian():
     q2 = _pad(POINTS)[0].reshape(4, 2, 2)
     m = bx.forms(q2, "mu")
-    assert m.shape == (4, 2, 2, 7, 7)
+    assert m.shape == (4, 2, 2, DIM, DIM)
     np.testing.assert_allclose(m, jnp.conj(jnp.swapaxes(m, -1, -2)), atol=1e-20)
 
 
@@ -219,8 +220,8 @@ def test_grad_in_coefficients_matches_finite_differences(node_forms):
     q2, w, m = node_forms["mu", 1.0, 6.0]
 
     @jax.jit
-    def br(r):  # r = real and imaginary parts of the six NP shifts
-        x = jnp.concatenate([jnp.ones(1), r[:6] + 1j * r[6:]])
+    def br(r):  # r = real and imaginary parts of the six vector and dipole NP shifts (no scalars in B → X_sℓℓ)
+        x = jnp.concatenate([jnp.ones(1), r[:6] + 1j * r[6:], jnp.zeros(DIM - 7)])
         return jnp.sum(w * _rate(m, x))
 
     r0 = jnp.array([0.05, -0.02, -0.8, 0.3, 0.4, -0.1, 0.01, 0.02, 0.1, -0.2, 0.3, 0.05])

@@ -144,7 +144,8 @@ def resonance(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_input
     vx = vertex(eps, eps_Z, inputs)
     e = electroweak(inputs)[0]
     v, a = z.lepton_v[:2], z.lepton_a[:2]  # e, μ
-    zero = jnp.zeros(2, complex)  # columns in wcxf.COEFFICIENTS order: C7, C7p, C9, C9p, C10, C10p
-    a_res = jnp.stack([zero, zero, vx.E0 * v, zero, -vx.E0 * a, zero], axis=-1)
-    b_res = jnp.stack([vx.M1 * v / (-e), zero, vx.E2 * v, zero, -vx.E2 * a, zero], axis=-1)
+    zero = jnp.zeros(2, complex)  # columns in wcxf.COEFFICIENTS order: C7, C7p, C9, C9p, C10, C10p, CS, CSp, CP, CPp
+    scalars = [zero] * 4  # the −g_μν propagator only (the q^μq^ν term, a C_P, is issue 17)
+    a_res = jnp.stack([zero, zero, vx.E0 * v, zero, -vx.E0 * a, zero, *scalars], axis=-1)
+    b_res = jnp.stack([vx.M1 * v / (-e), zero, vx.E2 * v, zero, -vx.E2 * a, zero, *scalars], axis=-1)
     return wcxf.Resonance(jnp.asarray(M_ZD, float), total_width(z, inputs), a_res, b_res)

@@ -1,11 +1,14 @@
 """B → K ℓ⁺ℓ⁻ (B⁺→K⁺, B⁰→K⁰): helicity amplitudes and the CP-averaged rate.
 
 Conventions as flavio 2.7.1 (Gratrex, Hopfer, Zwicky, arXiv:1506.03970 App. B for the
-amplitudes, N = (4G_F/√2) ξ_t α_e/(4π)). For equal lepton masses m and no scalar or tensor
-operators, with P_f = √λ_B β/(2⁹π³m_B³), β² = 1 − 4m²/q²:
-    dΓ/dq² = 2 P_f [ (4/3)(q² + 2m²)|h_V|² + (4/3) q²β² |h_A|² + 2q² |h_P|² ],
+amplitudes, N = (4G_F/√2) ξ_t α_e/(4π)). For equal lepton masses m and no tensor operators, with
+P_f = √λ_B β/(2⁹π³m_B³), β² = 1 − 4m²/q² (its G-basis G₀ at E₁ = E₂ = √q²/2, dΓ/dq² = 2G₀):
+    dΓ/dq² = 2 P_f [ (4/3)(q² + 2m²)|h_V|² + (4/3) q²β² |h_A|² + 2q²β² |h_S|² + 2q² |h_P|² ],
     h_V = N √λ_B/(2√q²) [2m_b/(m_B+m_K) (C7+C7′) f_T + (C9+C9′) f_+],
-    h_A = N √λ_B/(2√q²) (C10+C10′) f_+,   h_P = N (m_B² − m_K²)/2 · 2m/q² · (C10+C10′) f_0.
+    h_A = N √λ_B/(2√q²) (C10+C10′) f_+,
+    h_S = N (m_B² − m_K²)/2 · (CS+CS′) f_0,
+    h_P = N (m_B² − m_K²)/2 · [(CP+CP′) + 2m/q² (C10+C10′)] f_0
+(the m_b of O_S, O_P against the 1/(m_b − m_s) of the equations of motion at m_s → 0, as flavio).
 Units: GeV; rates ×τ_B give dBR/dq² in GeV⁻².
 """
 
@@ -54,26 +57,27 @@ def hadronic(process: str, inputs=sm_inputs.DEFAULT) -> Hadronic:
 
 
 def amplitudes(q2, x, had: Hadronic, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
-    """(h_V, h_A, h_P) on the last axis, linear in x (in x* for the CP conjugate).
+    """(h_V, h_A, h_P, h_S) on the last axis, linear in x (in x* for the CP conjugate).
     `had`: `hadronic(process)`; `sm`: `b_to_vll.sm_effective(q2, inputs)` when already computed."""
     sm = sm_effective(q2, inputs) if sm is None else sm
     m_B, m_P = had.m_B, had.m_P
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     norm = 4 * inputs.GF / jnp.sqrt(2) * (jnp.conj(xi_t) if cp_conjugate else xi_t) * inputs.alpha_e / (4 * jnp.pi)
-    c7, c7p, c9, c9p, c10, c10p = effective_coefficients(x, sm, cp_conjugate)
+    c7, c7p, c9, c9p, c10, c10p, cs, csp, cp, cpp = effective_coefficients(x, sm, cp_conjugate)
     ff = formfactors.b_to_p(q2, "B->K", params=had.formfactors)
     sl = sqrt_safe(kallen(m_B**2, m_P**2, q2))
     h_v = sl / (2 * jnp.sqrt(q2)) * (2 * inputs.m_b / (m_B + m_P) * (c7 + c7p) * ff["fT"] + (c9 + c9p) * ff["f+"])
     h_a = sl / (2 * jnp.sqrt(q2)) * (c10 + c10p) * ff["f+"]
-    h_p = (m_B**2 - m_P**2) / 2 * ff["f0"] * 2 * m_l / q2 * (c10 + c10p)
-    return norm * jnp.stack([h_v, h_a, h_p], axis=-1)
+    h_p = (m_B**2 - m_P**2) / 2 * ff["f0"] * ((cp + cpp) + 2 * m_l / q2 * (c10 + c10p))
+    h_s = (m_B**2 - m_P**2) / 2 * ff["f0"] * (cs + csp)
+    return norm * jnp.stack([h_v, h_a, h_p, h_s], axis=-1)
 
 
 class Node(NamedTuple):
     """A B→Kℓℓ rate's parameter-independent data at one q²: h = T x, h̄ = T̄ x*."""
 
     q2: float
-    T: jnp.ndarray  # (3, 7) complex
+    T: jnp.ndarray  # (4, DIM) complex
     Tbar: jnp.ndarray
     m_B: float
     m_P: float
@@ -98,7 +102,7 @@ def _rate(h, q2, m_B, m_P, m_l):
     beta2 = 1 - 4 * m_l**2 / q2
     pf = sqrt_safe(kallen(m_B**2, m_P**2, q2)) * sqrt_safe(beta2) / (2**9 * jnp.pi**3 * m_B**3)
     abs2 = jnp.real(h * jnp.conj(h))
-    return 2 * pf * (4 / 3 * (q2 + 2 * m_l**2) * abs2[0] + 4 / 3 * q2 * beta2 * abs2[1] + 2 * q2 * abs2[2])
+    return 2 * pf * (4 / 3 * (q2 + 2 * m_l**2) * abs2[0] + 4 / 3 * q2 * beta2 * abs2[1] + 2 * q2 * abs2[2] + 2 * q2 * beta2 * abs2[3])
 
 
 def rates(x, node):

@@ -41,7 +41,7 @@ PROCESSES = {
     "Bs->phi": Process("m_Bs", "m_phi", "tau_Bs", "Bs->phi", "Bs->phi", True),
 }
 
-AMPLITUDES = ("0V", "+V", "-V", "0A", "+A", "-A", "P")
+AMPLITUDES = ("0V", "+V", "-V", "0A", "+A", "-A", "P", "S")
 
 
 def q2_max(process: str, inputs=sm_inputs.DEFAULT) -> float:
@@ -72,7 +72,8 @@ def sm_effective(q2, inputs=sm_inputs.DEFAULT):
 
 
 def effective_coefficients(x, sm: SMEffective, cp_conjugate):
-    """(C7, C7', C9, C9', C10, C10'): SM effective values times x₀ plus the shifts of x.
+    """(C7, C7', C9, C9', C10, C10', CS, CS', CP, CP'): SM effective values times x₀ plus the
+    shifts of x (the SM has no scalar operators).
 
     The CP-conjugate amplitude takes the CP-conjugate SM part and x* (weak phases flip).
     """
@@ -80,15 +81,17 @@ def effective_coefficients(x, sm: SMEffective, cp_conjugate):
         x, c7, c9 = jnp.conj(x), sm.c7bar, sm.c9bar
     else:
         c7, c9 = sm.c7, sm.c9
-    return (c7 * x[0] + x[1], sm.c7p * x[0] + x[2], c9 * x[0] + x[3], x[4], sm.c10 * x[0] + x[5], x[6])
+    return (c7 * x[0] + x[1], sm.c7p * x[0] + x[2], c9 * x[0] + x[3], x[4], sm.c10 * x[0] + x[5], x[6], x[7], x[8], x[9], x[10])
 
 
 def helicity_amplitudes(q2, c, ff, m_B, m_V, m_b, m_l, norm):
-    """H_0^V, H_+^V, H_−^V, H_0^A, H_+^A, H_−^A, H_P (arXiv:1506.03970 App. B, flavio's phases).
+    """H_0^V, H_+^V, H_−^V, H_0^A, H_+^A, H_−^A, H_P, H_S (arXiv:1506.03970 App. B, flavio's phases).
 
-    `c` = (C7, C7', C9, C9', C10, C10'), `ff` the B→V form factors at q², `m_b` = m_b(μ_b) MS-bar.
+    `c` = (C7, C7', C9, C9', C10, C10', CS, CS', CP, CP'), `ff` the B→V form factors at q², `m_b` =
+    m_b(μ_b) MS-bar. The m_b of O_S, O_P cancels the 1/(m_b + m_s) of the equations of motion at
+    m_s → 0 (as flavio), so CS, CP enter H_S, H_P bare.
     """
-    c7, c7p, c9, c9p, c10, c10p = c
+    c7, c7p, c9, c9p, c10, c10p, cs, csp, cp, cpp = c
     sq = jnp.sqrt(q2)
     sl = sqrt_safe(kallen(m_B**2, m_V**2, q2))
     mp = m_B + m_V
@@ -102,8 +105,9 @@ def helicity_amplitudes(q2, c, ff, m_B, m_V, m_b, m_l, norm):
 
     hpv, hmv = transverse(1, c9, c9p, c7, c7p), transverse(-1, c9, c9p, c7, c7p)
     hpa, hma = transverse(1, c10, c10p, 0, 0), transverse(-1, c10, c10p, 0, 0)
-    hp = 1j * sl / 2 * (2 * m_l / q2) * (c10 - c10p) * ff["A0"]
-    return norm * jnp.stack([h0v, hpv, hmv, h0a, hpa, hma, hp])
+    hp = 1j * sl / 2 * ((cp - cpp) + 2 * m_l / q2 * (c10 - c10p)) * ff["A0"]
+    hs = 1j * sl / 2 * (cs - csp) * ff["A0"]
+    return norm * jnp.stack([h0v, hpv, hmv, h0a, hpa, hma, hp, hs])
 
 
 def _abs2(z):
@@ -117,7 +121,7 @@ def _weights(q2, m_B, m_V, m_l):
     pf = sqrt_safe(kallen(m_B**2, m_V**2, q2)) * beta / (2**9 * jnp.pi**3 * m_B**3)
     k_v = 8 / 3 * (q2 + 2 * m_l**2)
     k_a = 8 / 3 * q2 * beta2
-    return pf, beta, beta2, jnp.array([k_v, k_v, k_v, k_a, k_a, k_a, 4 * q2])
+    return pf, beta, beta2, jnp.array([k_v, k_v, k_v, k_a, k_a, k_a, 4 * q2, 4 * q2 * beta2])
 
 
 COEFFICIENTS = ("1s", "1c", "2s", "2c", "3", "4", "5", "6s", "6c", "7", "8", "9")
@@ -127,19 +131,23 @@ def _g_basis(X, Y, q2, m_l):
     """The G-basis coefficients of arXiv:1506.03970 (App. C, Eqs. C.5–C.7) as sesquilinear forms:
     every product H_a H_b* of the paper replaced by X_a Y_b* (so `_g_basis(H, H)` is the paper's G,
     and `_g_basis(u, H) + _g_basis(H, u)` its B_s-mixing counterpart). Equal lepton masses m
-    (E₁ = E₂ = √q²/2, λ(q², m², m²) = q⁴β²), no scalar or tensor amplitudes; without P_f."""
+    (E₁ = E₂ = √q²/2, λ(q², m², m²) = q⁴β²), scalar and pseudoscalar amplitudes, no tensor ones;
+    without P_f."""
     beta2 = 1 - 4 * m_l**2 / q2
-    m2, qb, qb2 = m_l**2, q2 * sqrt_safe(beta2), q2 * beta2
-    x0v, xpv, xmv, x0a, xpa, xma, xp = X
-    y0v, ypv, ymv, y0a, ypa, yma, yp = (jnp.conj(h) for h in Y)
-    vt, v0, at, a0, p2 = xpv * ypv + xmv * ymv, x0v * y0v, xpa * ypa + xma * yma, x0a * y0a, xp * yp
+    m2, qb, qb2, r = m_l**2, q2 * sqrt_safe(beta2), q2 * beta2, 2 * m_l / jnp.sqrt(q2)
+    x0v, xpv, xmv, x0a, xpa, xma, xp, xs = X
+    y0v, ypv, ymv, y0a, ypa, yma, yp, ys = (jnp.conj(h) for h in Y)
+    vt, v0, at, a0, p2, s2 = xpv * ypv + xmv * ymv, x0v * y0v, xpa * ypa + xma * yma, x0a * y0a, xp * yp, xs * ys
+    vector_axial = 4 / 3 * qb * (xpv * ypa - xmv * yma)
+    vector_scalar = 4 / 3 * qb * r * (x0v * ys + xs * y0v) / 2  # Re(H_0^V H_S*) as a sesquilinear form
     return {
-        "000": 4 / 9 * (q2 - m2) * (vt + v0 + at + a0) + 4 / 3 * m2 * (vt + v0 - at - a0) + 2 / 3 * q2 * p2,
-        "010": 4 / 3 * qb * (xpv * ypa - xmv * yma),  # its real part
+        "000": 4 / 9 * (q2 - m2) * (vt + v0 + at + a0) + 4 / 3 * m2 * (vt + v0 - at - a0) + 2 / 3 * q2 * p2 + 2 / 3 * qb2 * s2,
+        "010": vector_axial - vector_scalar,  # its real part
         "020": -2 / 9 * qb2 * (-vt + 2 * v0 - at + 2 * a0),
-        "200": -4 / 9 * (q2 - m2) * (vt - 2 * v0 + at - 2 * a0) - 4 / 3 * m2 * (vt - 2 * v0 - at + 2 * a0) + 4 / 3 * q2 * p2,
+        "200": -4 / 9 * (q2 - m2) * (vt - 2 * v0 + at - 2 * a0) - 4 / 3 * m2 * (vt - 2 * v0 - at + 2 * a0) + 4 / 3 * q2 * p2 + 4 / 3 * qb2 * s2,
+        "210": -vector_axial - 2 * vector_scalar,  # its real part
         "220": -2 / 9 * qb2 * (vt + 4 * v0 + at + 4 * a0),
-        "211": 4 / jnp.sqrt(3.0) * qb * (xpv * y0a + xpa * y0v - x0v * yma - x0a * ymv),
+        "211": 4 / jnp.sqrt(3.0) * qb * (xpv * y0a + xpa * y0v - x0v * yma - x0a * ymv + r * (xpv * ys + xs * ymv)),
         "221": 4 / 3 * qb2 * (xpv * y0v + x0v * ymv + xpa * y0a + x0a * yma),
         "222": -8 / 3 * qb2 * (xpv * ymv + xpa * yma),
     }
@@ -148,8 +156,7 @@ def _g_basis(X, Y, q2, m_l):
 def _coefficients(G, pf):
     """LHCb-convention coefficients L_i = (32/3) g_i from the G-basis (Eq. C.8), and dΓ/dq²."""
     re, im = jnp.real, jnp.imag
-    g000, g010, g020, g200, g220 = (re(G[k]) for k in ("000", "010", "020", "200", "220"))
-    g210 = -g010  # at equal lepton masses and without scalar amplitudes
+    g000, g010, g020, g200, g210, g220 = (re(G[k]) for k in ("000", "010", "020", "200", "210", "220"))
     g = {
         "1s": (8 * g000 + 2 * g020 - 4 * g200 - g220) / 32,
         "1c": (4 * g000 + g020 + 4 * g200 + g220) / 16,
@@ -234,7 +241,7 @@ class Node(NamedTuple):
     """Everything a B→Vℓℓ rate needs at one q², independent of new physics: H = T x, H̄ = T̄ x*."""
 
     q2: float
-    T: jnp.ndarray  # (7, 7) complex
+    T: jnp.ndarray  # (8, DIM) complex: the amplitudes of AMPLITUDES
     Tbar: jnp.ndarray
     m_B: float
     m_V: float
@@ -269,7 +276,7 @@ def rates(x, node):
     H, Hbar = node.T @ x, node.Tbar @ jnp.conj(x)
     args = (node.q2, node.m_B, node.m_V, node.m_l)
     a, abar = angular(H, *args), angular(Hbar, *args)
-    h = mixing(H, node.phase * Hbar[jnp.array([0, 2, 1, 3, 5, 4, 6])], *args)
+    h = mixing(H, node.phase * Hbar[jnp.array([0, 2, 1, 3, 5, 4, 6, 7])] * jnp.array([1, 1, 1, 1, 1, 1, 1, -1]), *args)
     y = node.y
     total = {k: node.tau * (a[k] + abar[k] - y * h[k]) / (1 - y**2) for k in a}
     return jnp.stack([total["rate"] / 2, *(total[k] for k in COEFFICIENTS), total["rate"]])

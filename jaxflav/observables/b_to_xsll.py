@@ -31,7 +31,7 @@ Sec. 2, with C = |V_ub/V_cb|² Γ(B→X_c eν)/Γ(B→X_u eν), and with
 - the 1/m_b² power corrections λ₁ χ₁ + λ₂ χ₂ (Falk, Luke, Savage hep-ph/9308288; Ali, Hiller,
   Handoko, Morozumi hep-ph/9609449), for the longitudinal plus transverse rate.
 
-The coefficient vector is x = (1, C7, C7p, C9, C9p, C10, C10p) of `jaxflav.wcxf` (new-physics shifts
+The coefficient vector is x = (1, C7, …, CPp) of `jaxflav.wcxf` (new-physics shifts
 at μ_NP = 4.8 GeV); the Standard-Model values (C₁…C₁₀ at μ = 5 GeV, flavio's table) ride on the
 leading 1. Everything above is linear in x inside each |…|² or Re(…·…*), so dBR/dq² = x† M(q²) x
 with a Hermitian M that `forms` builds. No CP average is taken (flavio takes none): M is the
@@ -65,6 +65,8 @@ import numpy as np
 from jaxflav import inputs as _inputs
 from jaxflav import wilson
 from jaxflav.wcxf import DIM
+
+N_F = 7  # the vector/dipole part of the form vector: (1, C7, C7p, C9, C9p, C10, C10p)
 from kernels.dilog import li2_real
 from kernels.quadrature import bin_nodes
 from kernels.safe_math import sqrt_safe
@@ -287,7 +289,7 @@ def _phi_u(p: BXllInputs):
 
 # The rate is first written as f† K(q²) f in the vector of total coefficients at μ = 5 GeV,
 # f = (1, C₇^eff, C₇′, C₉, C₉′, C₁₀, C₁₀′), as a sum of terms Re(c f_i f_j*); then f = B x.
-_F1, _F7, _F7P, _F9, _F9P, _F10, _F10P = range(DIM)
+_F1, _F7, _F7P, _F9, _F9P, _F10, _F10P = range(N_F)
 
 
 def _basis_map(p: BXllInputs):
@@ -301,7 +303,7 @@ def _basis_map(p: BXllInputs):
     c7_noneff = c[6] - sum(y * ci for y, ci in zip(_Y36, c[2:6]))
     diag = jnp.array([1.0, r7, r7, 1.0, 1.0, 1.0, 1.0])
     first = jnp.array([0.0, c[6], p.m_s_over_m_b * c7_noneff, c[8], 0.0, c[9] * (p.m_t / 173.1) ** 1.53, 0.0])
-    return (jnp.diag(diag) + jnp.zeros((DIM, DIM)).at[:, 0].set(first)).astype(complex)
+    return (jnp.diag(diag) + jnp.zeros((N_F, N_F)).at[:, 0].set(first)).astype(complex)
 
 
 def _form_point(q2, m_l, p: BXllInputs, xi_t, xi_u, v_cb):
@@ -374,9 +376,9 @@ def _form_point(q2, m_l, p: BXllInputs, xi_t, xi_u, v_cb):
     jj = np.array([t[1] for t in terms])
     cc = jnp.stack([jnp.asarray(t[2], dtype=complex) for t in terms])
     # Re(c f_i f_j*) = ½(c f_j* f_i + c* f_i* f_j): K[j, i] += c/2, K[i, j] += c*/2
-    kmat = jnp.zeros((DIM, DIM), dtype=complex).at[jj, ii].add(0.5 * cc).at[ii, jj].add(0.5 * jnp.conj(cc))
+    kmat = jnp.zeros((N_F, N_F), dtype=complex).at[jj, ii].add(0.5 * cc).at[ii, jj].add(0.5 * jnp.conj(cc))
     bmat = _basis_map(p)
-    h = jnp.conj(bmat.T) @ kmat @ bmat
+    h = jnp.zeros((DIM, DIM), dtype=complex).at[:N_F, :N_F].set(jnp.conj(bmat.T) @ kmat @ bmat)  # no scalar operators here
 
     norm = a_e**2 / (4.0 * math.pi**2 * mb**2) * p.br_xcenu / p.c_bxlnu * jnp.abs(xi_t) ** 2 / v_cb**2
     return jnp.where(valid, norm / _phi_u(p) * h, 0.0)
@@ -385,13 +387,13 @@ def _form_point(q2, m_l, p: BXllInputs, xi_t, xi_u, v_cb):
 def forms(q2, lepton: str, params: BXllInputs = DEFAULT_BXLL, inputs: _inputs.Inputs = _inputs.DEFAULT):
     """Hermitian M(q²) with dBR/dq²(B̄ → X_s ℓ⁺ℓ⁻) = Re(x† M(q²) x), in GeV⁻².
 
-    x = (1, C7, C7p, C9, C9p, C10, C10p): new-physics shifts at μ_NP = 4.8 GeV (`jaxflav.wcxf`).
+    x = (1, C7, …, CPp): new-physics shifts at μ_NP = 4.8 GeV (`jaxflav.wcxf`).
     Args:
       q2: dilepton mass squared in GeV², any shape; M = 0 outside 4m_ℓ² < q² < m_b,pole².
       lepton: "e" or "mu".
       params: the μ = 5 GeV inputs (`DEFAULT_BXLL`); inputs: CKM (ξ_t, ξ_u, V_cb) and m_ℓ.
     Returns:
-      complex array of shape q2.shape + (7, 7). Not CP-averaged (as flavio).
+      complex array of shape q2.shape + (DIM, DIM) (`jaxflav.wcxf`; zero in the scalar rows and columns). Not CP-averaged (as flavio).
     """
     m_l = _inputs.lepton_mass(lepton, inputs)
     xi_t, xi_u, v_cb = _ckm_factors(inputs)
@@ -421,7 +423,7 @@ def _forms(q2, m_l, params, xi_t, xi_u, v_cb):
 
 
 def dbr_dq2(q2, x, lepton: str, **kw):
-    """dBR/dq² (GeV⁻²) at q² for coefficient vectors x of shape q2.shape + (7,) (or (7,))."""
+    """dBR/dq² (GeV⁻²) at q² for coefficient vectors x of shape q2.shape + (DIM,) (or (DIM,))."""
     m = forms(q2, lepton, **kw)
     x = jnp.broadcast_to(jnp.asarray(x, dtype=complex), m.shape[:-1])
     return jnp.real(jnp.einsum("...i,...ij,...j->...", jnp.conj(x), m, x))
@@ -432,7 +434,7 @@ def binned_br(q2min, q2max, x_of_q2, lepton: str, n: int = 16, **kw):
 
     Args:
       q2min, q2max: bin edges in GeV² (static Python numbers, q2min < q2max).
-      x_of_q2: maps a q² array to x of shape q2.shape + (7,).
+      x_of_q2: maps a q² array to x of shape q2.shape + (DIM,).
       lepton: "e" or "mu"; n: nodes (16 reach 1e-7 relative on [1, 6] and [14.4, 22]).
     """
     _inputs.lepton_mass(lepton, kw.get("inputs", _inputs.DEFAULT))

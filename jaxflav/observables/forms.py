@@ -1,7 +1,7 @@
 """Quadratic forms in the Wilson coefficients, precomputed at quadrature nodes.
 
 Every b→sℓℓ rate (and angular numerator) at fixed q² is a real quadratic function of the real
-vector r = (Re x, Im x), x = (1, C7, C7p, C9, C9p, C10, C10p) of `jaxflav.wcxf`: the amplitudes
+vector r = (Re x, Im x), x = (1, C7, …, CPp) of `jaxflav.wcxf`: the amplitudes
 are linear in x, CP-conjugate amplitudes are linear in x*, and a rate is a sum of their products.
 So f(q², x) = rᵀ Q(q²) r with a symmetric 14×14 matrix Q that does not depend on any parameter.
 `quadratic_form` extracts Q exactly as half the Hessian of f at r = 0 (f is exactly quadratic),
@@ -72,8 +72,8 @@ def quadratic_form(rate, nodes):
 
     `nodes` is a pytree of arrays with a leading node axis (q², amplitude matrices, masses…);
     `rate(x, node)` must be a real function, exactly quadratic (homogeneous) in the complex
-    vector x of length DIM, of one node. Returns a NumPy array (n_nodes, 14, 14), or
-    (n_nodes, k, 14, 14) for a rate returning k values.
+    vector x of length DIM, of one node. Returns a NumPy array (n_nodes, 2·DIM, 2·DIM), or
+    (n_nodes, k, 2·DIM, 2·DIM) for a rate returning k values.
     """
     return np.asarray(_hessians(rate)(nodes))
 
@@ -87,5 +87,5 @@ def _hessians(rate):
 
 
 def values(Q, r):
-    """rᵀ Q r for each form: Q (..., 14, 14) and r (..., 14) broadcast against each other."""
+    """rᵀ Q r for each form: Q (..., 2·DIM, 2·DIM) and r (..., 2·DIM) broadcast against each other."""
     return jnp.einsum("...i,...ij,...j->...", r, Q, r)
