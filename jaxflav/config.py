@@ -244,7 +244,7 @@ def problem(config: Config) -> Problem:
     if isinstance(config.measurements, tuple):
         return _dataset_problem(config, space, model)
     table = measurements.load(config.measurements)
-    predict = Predictions(measurements.observables(table))
+    predict = Predictions(measurements.observables(table), coefficients=_coefficients(config, model))
 
     def wilson(x):
         return model.wilson({**config.fixed, **space.as_dict(x)})
@@ -256,10 +256,15 @@ def problem(config: Config) -> Problem:
     return Problem(space, chi2, table, predict, wilson, chi2_sm)
 
 
+def _coefficients(config, model):
+    """The WCxf names the model's Wilson coefficients can reach: the forms keep only these."""
+    return model.coefficients if model.coefficients is not None else [p.name for p in config.parameters] + list(config.fixed)
+
+
 def _dataset_problem(config, space, model):
     from jaxflav import likelihood
 
-    like = likelihood.DataLikelihood(config.measurements)
+    like = likelihood.DataLikelihood(config.measurements, coefficients=_coefficients(config, model))
 
     def wilson(x):
         return model.wilson({**config.fixed, **space.as_dict(x)})

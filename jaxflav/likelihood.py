@@ -64,15 +64,17 @@ class DataLikelihood:
         like.chi2({"C9_bsmumu": -1.0})          # any wc that Predictions takes, jittable
         like.terms(wc)                          # {measurement name: χ²}
 
-    Every distinct observable is predicted once (one `jaxflav.predictions.Predictions`)."""
+    Every distinct observable is predicted once (one `jaxflav.predictions.Predictions`; pass
+    `coefficients` — the WCxf names a model can set — to keep its forms that small)."""
 
-    def __init__(self, names, inputs=None):
+    def __init__(self, names, inputs=None, coefficients=None):
         from jaxflav import datasets
+        from jaxflav.inputs import DEFAULT
         from jaxflav.predictions import Predictions
 
         self.sets = tuple(datasets.load(n) for n in names)
         self.observables = tuple(dict.fromkeys(o for s in self.sets for o in s.observables))
-        self.predict = Predictions(self.observables) if inputs is None else Predictions(self.observables, inputs)
+        self.predict = Predictions(self.observables, DEFAULT if inputs is None else inputs, coefficients=coefficients)
         self._maps = tuple(np.array([self.observables.index(o) for o in s.observables]) for s in self.sets)
         names = [t.name for s in self.sets for t in s.terms]
         if len(set(names)) != len(names):

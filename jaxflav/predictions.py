@@ -242,11 +242,14 @@ class Predictions:
     """A batched, jittable map from Wilson coefficients to a fixed list of observables.
 
     `observables`: names, or tuples (name, q2) / (name, q2min, q2max) as in flavio's
-    `np_prediction(name, wc, *args)`. Raises ValueError for unknown names, bad bins or q²
-    outside the kinematic range, before anything is compiled.
+    `np_prediction(name, wc, *args)`. `coefficients`: the WCxf names calls may set (default: all
+    of `jaxflav.wcxf.NAMES`); the forms keep only those directions, so a C9/C10 fit evaluates
+    6×6 real forms per node instead of 22×22 — a call that sets another coefficient is a
+    ValueError, and a `Resonance` is read only in these columns. Raises ValueError for unknown
+    names, bad bins or q² outside the kinematic range, before anything is compiled.
     """
 
-    def __init__(self, observables, inputs: sm_inputs.Inputs = sm_inputs.DEFAULT):
+    def __init__(self, observables, inputs: sm_inputs.Inputs = sm_inputs.DEFAULT, coefficients=None):
         parsed = [_parse(o) for o in observables]
         for name, kind, mode, args in parsed:
             if kind != "<Rmue>":
@@ -257,7 +260,18 @@ class Predictions:
         for _, kind, mode, args in parsed:
             comps, combine = _recipe(kind, mode, args)
             self._recipes.append(([components.setdefault(c, len(components)) for c in comps], combine))
+        if coefficients is not None:
+            coefficients = tuple(coefficients)
+            if isinstance(coefficients, str) or not all(isinstance(c, str) for c in coefficients):
+                raise ValueError(f"coefficients must be a list of WCxf names, got {coefficients!r}")
+            wcxf.check_names(coefficients)
+        self.coefficients = frozenset(wcxf.NAMES if coefficients is None else coefficients)
         self._build(list(components), inputs)
+
+    def _kept(self, lepton):
+        """The form vector's entries (complex indices) the forms keep for `lepton`: the SM's and
+        those of `self.coefficients`."""
+        return np.array([0] + [1 + k for k, c in enumerate(wcxf.COEFFICIENTS) if wcxf.wcxf_name(c, lepton) in self.coefficients])
 
     def _build(self, components, inputs):
         by_lepton = {}
@@ -281,9 +295,10 @@ class Predictions:
                     maps.append(_map(c, inputs))
                     weights.append(_nodes(c, inputs)[1])
             lay = resonant.layout(maps, [len(q) for q in q2], np.concatenate(weights))
-            self._groups.append(
-                (lepton, jnp.asarray(np.concatenate(q2)), jnp.asarray(np.concatenate(Q)), np.concatenate(seg), jnp.asarray(np.stack(Qsum)), np.array(order), lay)
-            )
+            kept = self._kept(lepton)
+            real = np.concatenate([kept, wcxf.DIM + kept])  # of r = (Re x, Im x)
+            Q, Qsum = np.concatenate(Q)[:, real][:, :, real], np.stack(Qsum)[:, real][:, :, real]
+            self._groups.append((lepton, jnp.asarray(np.concatenate(q2)), jnp.asarray(Q), np.concatenate(seg), jnp.asarray(Qsum), np.array(order), lay, kept))
         self._n_components = len(components)
 
     def __call__(self, wc=None):
@@ -294,23 +309,27 @@ class Predictions:
         s-channel boson, integrated over bins exactly for any width).
         """
         values = jnp.zeros(self._n_components)
-        for lepton, q2, Q, seg, Qsum, order, lay in self._groups:
+        for lepton, q2, Q, seg, Qsum, order, lay, kept in self._groups:
             if isinstance(wc, wcxf.Resonance):
-                r0 = forms.to_real(wcxf.form_vector({}, lepton, jnp.zeros(())))
+                r0 = forms.to_real(wcxf.form_vector({}, lepton, jnp.zeros(()))[kept])
                 sm = forms.values(Qsum, r0)
-                group = resonant.values(lay, q2, Q, sm, r0, *wc.residue_vectors(lepton), wc.mass, wc.width)
+                A, B = wc.residue_vectors(lepton)
+                group = resonant.values(lay, q2, Q, sm, r0, A[kept], B[kept], wc.mass, wc.width)
             else:
-                group = self._component_values(wc, lepton, q2, Q, seg, Qsum)
+                group = self._component_values(wc, lepton, q2, Q, seg, Qsum, kept)
             values = values.at[order].set(group)
         return jnp.stack([combine(values[jnp.array(idx)]) for idx, combine in self._recipes])
 
-    @staticmethod
-    def _component_values(wc, lepton, q2, Q, seg, Qsum):
+    def _component_values(self, wc, lepton, q2, Q, seg, Qsum, kept):
         coefficients = _coefficients(wc, q2)
+        outside = sorted(set(coefficients) - self.coefficients)
+        if outside:
+            raise ValueError(f"these Predictions were built for {', '.join(sorted(self.coefficients))}; "
+                             f"not for {', '.join(outside)} (pass coefficients= to include them)")  # fmt: skip
         if all(jnp.ndim(v) == 0 for v in coefficients.values()):
-            r = forms.to_real(wcxf.form_vector(coefficients, lepton, jnp.zeros(())))
+            r = forms.to_real(wcxf.form_vector(coefficients, lepton, jnp.zeros(()))[kept])
             return forms.values(Qsum, r)
-        r = forms.to_real(wcxf.form_vector(coefficients, lepton, q2))
+        r = forms.to_real(wcxf.form_vector(coefficients, lepton, q2)[..., kept])
         per_node = forms.values(Q, r)
         return jax.ops.segment_sum(per_node, jnp.asarray(seg), num_segments=Qsum.shape[0])
 

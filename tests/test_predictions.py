@@ -198,3 +198,25 @@ def test_bad_wilson_coefficients_raise():
         engine({"C9_bsmumumu": 1.0})
     with pytest.raises(ValueError, match="not finite"):
         engine({"C10_bsmumu": float("nan")})
+
+
+def test_forms_restricted_to_a_models_coefficients_give_the_same_values():
+    """Predictions(coefficients=…) keeps only the form directions a model can move (6×6 real
+    forms for C9, C10 of μ instead of 22×22): same values on every path, and a clear error for a
+    coefficient outside them."""
+    from jaxflav.wcxf import Resonance
+
+    obs = [("<dBR/dq2>(B0->K*mumu)", 1.1, 6.0), ("<P5p>(B0->K*mumu)", 4.0, 6.0), ("<Rmue>(B+->Kll)", 1.1, 6.0), ("BR(Bs->mumu)",), ("<BR>(B->Xsmumu)", 1.0, 6.0)]
+    full, small = Predictions(obs), Predictions(obs, coefficients=["C9_bsmumu", "C10_bsmumu"])
+    points = [
+        {"C9_bsmumu": -1.0 + 0.2j, "C10_bsmumu": 0.3},
+        {"C9_bsmumu": lambda q2: 0.5 / (q2 - 2.0 + 0.3j), "C10_bsmumu": 0.1},
+        Resonance.from_names(2.0, 0.1, {"C9_bsmumu": (0.5, 0.0), "C10_bsmumu": (0.1, 0.02)}),
+    ]
+    for wc in points:
+        np.testing.assert_allclose(np.asarray(small(wc)), np.asarray(full(wc)), rtol=1e-12)
+    assert small._groups[0][2].shape[-1] == 6
+    with pytest.raises(ValueError, match="not for C9p_bsmumu"):
+        small({"C9p_bsmumu": 0.2})
+    with pytest.raises(ValueError, match="C9_bsxx"):
+        Predictions(obs, coefficients=["C9_bsxx"])

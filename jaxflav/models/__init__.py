@@ -36,6 +36,7 @@ class Model(NamedTuple):
     mass: str | None = None  # the parameter that is the boson mass (constraints' mass windows)
     values: dict = {}  # parameter → the values it may take (discrete settings, e.g. relative signs ±1)
     outputs: tuple = ()  # the names `observables` returns (constraint files are checked against them)
+    coefficients: tuple | None = None  # the WCxf names `wilson` may set (None: its parameters, which are WCxf names)
 
 
 def _check_parameters(given, known, required, who):
@@ -69,7 +70,8 @@ def _dark_z(case):
         return dark_z.resonance(case, **values)
 
     signs = {n: (-1.0, 1.0) for n in dark_z.SIGNS}
-    return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", check, wilson, dark_z.BOUNDS, values=signs)
+    coefficients = ("C7_bs", "C9_bsee", "C9_bsmumu", "C10_bsee", "C10_bsmumu")  # dark_z.resonance's columns
+    return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", check, wilson, dark_z.BOUNDS, values=signs, coefficients=coefficients)
 
 
 def _bl23(scenario):

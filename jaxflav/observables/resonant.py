@@ -29,7 +29,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from jaxflav.observables.forms import REAL_DIM, to_real
+from jaxflav.observables.forms import to_real
 from kernels.breit_wigner import minus_square, moments, propagator
 from kernels.quadrature import barycentric_basis, barycentric_weights
 
@@ -74,8 +74,6 @@ def layout(maps, counts, weights):
     return Layout(index, mask, t_nodes, bary, thr, s_mid, s_half, lo, hi, point, np.asarray(weights, float))
 
 
-_UPPER = np.triu_indices(REAL_DIM)  # the entries i ≤ j of a symmetric form (253 for 22 × 22)
-_OFF_DIAGONAL = _UPPER[0] != _UPPER[1]
 _PAIRS = np.array([(0, 0), (0, 1), (1, 1), (2, 0), (2, 1), (3, 0), (3, 1), (2, 2), (2, 3), (3, 3)])
 
 
@@ -84,13 +82,13 @@ def _nodal(q2, Q, r0, A, B):
 
     With r₁ = R(A) + q² R(B) and r₂ = R(iA) + q² R(iB), the values are polynomials in q² of
     u = r₀ᵀQ V and of the bilinear forms G_kl = V_kᵀ Q V_l, V = (R(A), R(B), R(iA), R(iB)). The ten
-    G_kl needed come from one product of the nodes' upper triangles (n_nodes, 253) with the
-    matching symmetrised products of V's columns (253, 10): under vmap a single matrix product
+    G_kl needed come from one product of the nodes' upper triangles (n_nodes, n(n+1)/2, n = 2·DIM or
+    the size `Predictions(coefficients=…)` keeps) with the matching symmetrised products of V's columns: under vmap a single matrix product
     for all points, twice as fast as three form evaluations per point (Q is read once a batch)."""
-    i, j = _UPPER
+    i, j = np.triu_indices(Q.shape[-1])  # the entries i ≤ j of the (symmetric) forms
     V = jnp.stack([to_real(A), to_real(B), to_real(1j * A), to_real(1j * B)], axis=-1)  # (2·DIM, 4)
     Vk, Vl = V[:, _PAIRS[:, 0]], V[:, _PAIRS[:, 1]]
-    F = Vk[i] * Vl[j] + jnp.where(_OFF_DIAGONAL[:, None], Vk[j] * Vl[i], 0.0)  # (253, 10)
+    F = Vk[i] * Vl[j] + jnp.where((i != j)[:, None], Vk[j] * Vl[i], 0.0)  # (n(n+1)/2, 10)
     G00, G01, G11, G20, G21, G30, G31, G22, G23, G33 = (Q[:, i, j] @ F).T
     u = jnp.einsum("nij,j->ni", Q, r0) @ V  # (n_nodes, 4)
     q = q2
@@ -103,7 +101,7 @@ def _nodal(q2, Q, r0, A, B):
 
 
 def values(lay: Layout, q2, Q, sm, r0, A, B, mass, width):
-    """Component values (n_comp,): `sm` the Standard-Model values, Q (n_nodes, 14, 14) weighted
+    """Component values (n_comp,): `sm` the Standard-Model values, Q (n_nodes, n, n) weighted
     forms at the nodes q2, r0 the SM real vector, x_NP = (A + B q²) BW(q²)."""
     nodal_w = _nodal(q2, Q, r0, A, B)  # (n_nodes, 5)
     nodal = nodal_w / jnp.asarray(lay.weight)[:, None]
