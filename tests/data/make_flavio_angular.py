@@ -41,6 +41,8 @@ import warnings
 
 import flavio
 
+from make_flavio_bsll import dump  # the same JSON layout (this folder is on sys.path when run as a script)
+
 T_START = time.perf_counter()
 OUT = pathlib.Path(__file__).resolve().parent / "flavio_angular.json"
 SCALE, EFT, BASIS = 4.8, "WET", "flavio"
@@ -170,18 +172,6 @@ def check(sm, np_rows, q2_dependent):
     if not 0.7 <= fl <= 0.8:
         problems.append(f"SM <FL>(B0->K*mumu)[1.1, 6] = {fl}, expected 0.7-0.8")
     return problems
-
-
-def dump(obj, indent=0):
-    """JSON with anything that fits in ~140 characters kept on one line."""
-    flat = json.dumps(obj)
-    if len(flat) + indent <= 140 or not isinstance(obj, (dict, list)):
-        return flat
-    pad, inner = " " * indent, " " * (indent + 1)
-    if isinstance(obj, dict):
-        items = [f"{inner}{json.dumps(k)}: {dump(v, indent + 1)}" for k, v in obj.items()]
-        return "{\n" + ",\n".join(items) + "\n" + pad + "}"
-    return "[\n" + ",\n".join(inner + dump(v, indent + 1) for v in obj) + "\n" + pad + "]"
 
 
 def main():
