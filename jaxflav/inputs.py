@@ -50,6 +50,7 @@ class Inputs(NamedTuple):
     tau_Bs: float  # s
     y_s: float  # ΔΓ_s / (2 Γ_s)
     f_Bs: float  # B_s decay constant
+    f_B0: float  # B⁰ decay constant (GeV)
     Vus: float  # CKM "tree" inputs: |V_us|, |V_ub|, |V_cb|, γ (rad)
     Vub: float
     Vcb: float
@@ -88,6 +89,7 @@ DEFAULT = Inputs(
     tau_Bs=1.5201199929582135e-12,
     y_s=0.129 / 2,
     f_Bs=0.2303,
+    f_B0=0.192,  # flavio 2.7.1 (FLAG)
     Vus=0.2248,
     Vub=0.00364,
     Vcb=0.04197,

@@ -43,6 +43,7 @@ def _modes():
     for lep, ll in wcxf.LEPTONS.items():
         modes[f"B->Xs{ll}"] = Mode("xsll", "B->Xs", lep)
         modes[f"Bs->{ll}"] = Mode("bll", "Bs", lep)
+        modes[f"B0->{ll}"] = Mode("bll", "B0", lep)  # the SM: b → d operators are not in the form vector
     return modes
 
 
@@ -172,11 +173,12 @@ def _quantities(mode, inputs):
         return (lambda q2, sm: b_to_pll.nodes(q2, mode.process, m_l, inputs, sm)), b_to_pll.rates, b_to_pll.QUANTITIES
     if mode.family == "xsll":
         return (lambda q2, sm: b_to_xsll.forms(q2, mode.lepton, inputs=inputs)), _xsll_rate, ("dBR/dq2",)
-    return (lambda q2, sm: jnp.asarray(q2)), _bll_rate(m_l, inputs), ("BR",)
+    return (lambda q2, sm: jnp.asarray(q2)), _bll_rate(mode.process, m_l, inputs), ("BR",)
 
 
-def _bll_rate(m_l, inputs):
-    return lambda x, _: bs_to_ll.branching_ratio(x, m_l, inputs)[None]
+def _bll_rate(process, m_l, inputs):
+    rate = bs_to_ll.branching_ratio if process == "Bs" else bs_to_ll.b0_branching_ratio
+    return lambda x, _: rate(x, m_l, inputs)[None]
 
 
 def _nodes(component, inputs):

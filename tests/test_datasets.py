@@ -137,7 +137,7 @@ def test_bsmumu_2019_reproduces_its_sources():
     +0.062 −0.056 in quadrature, from flavio's tabulated likelihood; LHCb 2015 P′5 in [4, 6]
     (arXiv:1512.04442, Table 7): −0.30 ± 0.16 ± 0.01; correlations checked on load."""
     ds = datasets.load("bsmumu-2019")
-    assert ds.name == "bsmumu-2019" and len(ds.terms) == 10 and len(ds.observables) == 55
+    assert ds.name == "bsmumu-2019" and len(ds.terms) == 11 and len(ds.observables) == 57
     rk = next(t for t in ds.terms if t.name == "LHCb RK 2019")
     x = np.linspace(0.6, 1.1, 50_001)
     d = np.asarray(datasets.term_chi2(rk, jnp.asarray(x)[:, None]))
@@ -146,6 +146,13 @@ def test_bsmumu_2019_reproduces_its_sources():
     p5 = next(t for t in ds.terms if t.name == "LHCb B->K*mumu 2015 P 4-6")
     k = p5.observables.index(("<P5p>(B0->K*mumu)", 4.0, 6.0))
     assert p5.central[k] == -0.3 and p5.up[k] == pytest.approx(0.16, abs=0.002) and p5.precision.shape == (8, 8)
+    # the ATLAS–CMS–LHCb B_s→μμ combination, flavio's Gaussian: means, errors and ρ as transcribed
+    bs = next(t for t in ds.terms if t.name == "ATLAS CMS LHCb combination Bs->mumu 2020 Gaussian")
+    cov = np.linalg.inv(bs.precision)
+    sigma = np.sqrt(np.diag(cov))
+    assert bs.observables == (("BR(Bs->mumu)",), ("BR(B0->mumu)",)) and np.allclose(bs.central, [2.7164627726229675e-09, 4.997504628427717e-11])
+    assert np.allclose(sigma, [3.664656167046745e-10, 7.926604121885672e-11], rtol=1e-12)
+    assert cov[0, 1] / (sigma[0] * sigma[1]) == pytest.approx(-0.20884224924764241, rel=1e-12)
 
 
 def test_c9_global_2019_prefers_a_negative_c9():

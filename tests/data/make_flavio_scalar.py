@@ -22,7 +22,7 @@ OUT = pathlib.Path(__file__).resolve().parent / "flavio_scalar.json"
 
 
 def rows_for(ll):
-    rows = [(f"BR(Bs->{ll})",)]
+    rows = [(f"BR(Bs->{ll})",), (f"BR(B0->{ll})",)]  # B⁰: the SM (b → s shifts leave it alone)
     rows += [(f"<dBR/dq2>(B+->K{ll})", lo, hi) for lo, hi in ((0.1, 0.98), (1.1, 6.0), (15.0, 22.0))]
     rows += [(f"dBR/dq2(B+->K{ll})", q2) for q2 in (0.2, 1.0, 4.0, 18.0)]
     rows += [(f"<dBR/dq2>(B0->K*{ll})", lo, hi) for lo, hi in ((0.1, 0.98), (1.1, 6.0), (15.0, 19.0))]
