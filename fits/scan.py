@@ -643,6 +643,8 @@ def _prepare_out(out, old, manifest, mine, rank, count, resume):
     os.makedirs(out, exist_ok=True)
     if old != manifest:
         files.write_bytes(os.path.join(out, MANIFEST), json.dumps(manifest, indent=1).encode())
+    if count == 1:  # a lone scan holds the folder's lock: any temporary here is a killed writer's
+        files.remove_temporaries(out)
     n_chunks = manifest["n_chunks"]
     names = {os.path.basename(_chunk_path(out, i, n_chunks)) for i in mine}
     stale = []
