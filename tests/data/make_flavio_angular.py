@@ -41,11 +41,10 @@ import warnings
 
 import flavio
 
-from make_flavio_bsll import dump  # the same JSON layout (this folder is on sys.path when run as a script)
+from make_flavio_bsll import BASIS, BW, EFT, SCALE, as_pair, breit_wigner, dump, make_wc  # the same settings, Breit–Wigner shape and JSON layout (this folder is on sys.path when run as a script)
 
 T_START = time.perf_counter()
 OUT = pathlib.Path(__file__).resolve().parent / "flavio_angular.json"
-SCALE, EFT, BASIS = 4.8, "WET", "flavio"
 PROCESSES = 2
 warnings.filterwarnings("ignore")
 
@@ -73,7 +72,6 @@ NP_POINTS = [
     ("C9e=-0.8,C10e=0.5", {"C9_bsee": -0.8, "C10_bsee": 0.5}),
 ]
 
-BW = {"a": 0.5, "M": 1.5, "Gamma": 0.2}
 BW_Q2 = [0.5, 1.0, 1.8, 2.25, 2.6, 3.5, 5.0]
 BW_OBS = ["S3", "S4", "S5", "AFB", "FL", "P5p", "P4p", "S7", "S8", "S9"]
 BW_MODE = "B0->K*mumu"
@@ -100,12 +98,6 @@ def point_lepton(shifts):
     return "e" if all(k.endswith("_bsee") for k in shifts) else "mu"
 
 
-def make_wc(shifts):
-    wc = flavio.WilsonCoefficients()
-    wc.set_initial(dict(shifts), scale=SCALE, eft=EFT, basis=BASIS)
-    return wc
-
-
 _WC_CACHE = {}
 
 
@@ -126,16 +118,6 @@ def predict(task):
     except Exception as err:  # noqa: BLE001 - record what flavio refuses and go on
         return None, {**row, "point": label, "reason": repr(err)}
     return row, None
-
-
-def as_pair(z):
-    z = complex(z)
-    return [z.real, z.imag]
-
-
-def breit_wigner(q2):
-    m2 = BW["M"] ** 2
-    return BW["a"] * m2 / (q2 - m2 + 1j * BW["M"] * BW["Gamma"])
 
 
 def below_threshold(spec):
