@@ -24,28 +24,52 @@ _FLAVIO_SCRIPT = r"""
 import sys, time, json, warnings
 warnings.filterwarnings("ignore")
 import flavio
-rows = json.loads(sys.argv[1])
-def wc(a, b, m, g, q2):
-    bw = m * m / (q2 - m * m + 1j * m * g)
-    return a * bw, b * bw
+rows, points = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 def point(p):
-    # flavio takes constant coefficients: evaluate the resonance at each bin centre (its best effort)
+    # flavio takes constant coefficients: evaluate the resonance at each bin centre (its best effort;
+    # q² = m_Bs² for an unbinned BR(Bs->mumu))
+    a, b, m, g = p
     out = []
-    for name, lo, hi in rows:
-        c9, c10 = wc(*p, 0.5 * (lo + hi))
+    for name, *args in rows:
+        q2 = sum(args) / len(args) if args else 5.36692**2
+        bw = m * m / (q2 - m * m + 1j * m * g)
         w = flavio.WilsonCoefficients()
-        w.set_initial({"C9_bsmumu": c9, "C10_bsmumu": c10}, scale=4.8, eft="WET", basis="flavio")
+        w.set_initial({"C9_bsmumu": a * bw, "C10_bsmumu": b * bw}, scale=4.8, eft="WET", basis="flavio")
         if name.startswith("<BR>") and "Xs" not in name:  # flavio has no binned <BR> for exclusive modes
-            out.append(flavio.np_prediction(name.replace("<BR>", "<dBR/dq2>"), w, lo, hi) * (hi - lo))
+            out.append(flavio.np_prediction(name.replace("<BR>", "<dBR/dq2>"), w, *args) * (args[1] - args[0]))
         else:
-            out.append(flavio.np_prediction(name, w, lo, hi))
+            out.append(flavio.np_prediction(name, w, *args))
     return out
-point([0.3, 0.2, 1.5, 0.1])
+point(points[0])  # warm-up
 start = time.perf_counter()
-for p in ([0.2, 0.1, 1.2, 0.05], [0.4, -0.3, 2.0, 0.2], [-0.1, 0.5, 0.8, 0.01]):
+for p in points:
     point(p)
-print(json.dumps({"seconds_per_point": (time.perf_counter() - start) / 3, "version": flavio.__version__}))
+print(json.dumps({"seconds_per_point": (time.perf_counter() - start) / len(points), "version": flavio.__version__}))
 """
+FLAVIO_POINTS = ([0.2, 0.1, 1.2, 0.05], [0.4, -0.3, 2.0, 0.2], [-0.1, 0.5, 0.8, 0.01])  # (a, b, M, Γ)
+
+
+def flavio_live_seconds(rows, points=FLAVIO_POINTS):
+    """flavio 2.7's np_prediction seconds per point for the observables `rows` ((name, *args) as
+    Predictions takes them) at Breit–Wigner points (a, b, M, Γ), C9, C10 at each bin's centre; run
+    in this interpreter if flavio imports, else in JAXFLAV_FLAVIO_PYTHON; None if neither can."""
+    rows = [[str(r[0]), *map(float, r[1:])] for r in rows]
+    python = os.environ.get("JAXFLAV_FLAVIO_PYTHON")
+    try:
+        if python is None:
+            import flavio  # noqa: F401
+
+            python = sys.executable
+        out = subprocess.run([python, "-c", _FLAVIO_SCRIPT, json.dumps(rows), json.dumps(points)], capture_output=True, text=True, check=True)
+        return json.loads(out.stdout.strip().splitlines()[-1])["seconds_per_point"]
+    except (ImportError, OSError, subprocess.CalledProcessError, ValueError, KeyError):
+        return None
+
+
+def stored_table1_seconds():
+    """flavio's seconds per point for the 27 Table-1 observables, stored with tests/data/flavio_bsll.json."""
+    stored = pathlib.Path(__file__).resolve().parents[1] / "tests/data/flavio_bsll.json"
+    return json.loads(stored.read_text())["timing"]["np_table1_mean_s"]
 
 
 def table_predictions():
@@ -67,19 +91,10 @@ def resonance(a, b, m, g):
 
 
 def _flavio_seconds_per_point(rows):
-    rows = [[str(n), float(lo), float(hi)] for n, lo, hi in rows]
-    python = os.environ.get("JAXFLAV_FLAVIO_PYTHON")
-    try:
-        if python is None:
-            import flavio  # noqa: F401
-
-            python = sys.executable
-        out = subprocess.run([python, "-c", _FLAVIO_SCRIPT, json.dumps(rows)], capture_output=True, text=True, check=True)
-        return json.loads(out.stdout.strip().splitlines()[-1])["seconds_per_point"], "flavio 2.7 np_prediction (live)"
-    except (ImportError, OSError, subprocess.CalledProcessError, ValueError, KeyError):
-        stored = pathlib.Path(__file__).resolve().parents[1] / "tests/data/flavio_bsll.json"
-        timing = json.loads(stored.read_text())["timing"]
-        return timing["np_table1_mean_s"], "flavio 2.7 np_prediction (stored)"
+    seconds = flavio_live_seconds(rows)
+    if seconds is not None:
+        return seconds, "flavio 2.7 np_prediction (live)"
+    return stored_table1_seconds(), "flavio 2.7 np_prediction (stored)"
 
 
 def bench_table1_chi2(rng, scale):

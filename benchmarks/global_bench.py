@@ -1,5 +1,5 @@
-"""The global b→sμμ χ² (`jaxflav.likelihood.DataLikelihood(["bsmumu-2019"])`: 55 observables —
-LHCb B→K*μμ F_L and P-basis bins, R_K, R_K* — with their correlations) with q²-dependent C9(q²),
+"""The global b→sμμ χ² (`jaxflav.likelihood.DataLikelihood(["bsmumu-2019"])`: 57 observables —
+LHCb B→K*μμ F_L and P-basis bins, R_K, R_K*, B_s→μμ — with their correlations) with q²-dependent C9(q²),
 C10(q²) = (a, b)·M²/(q² − M² + iMΓ), a Breit–Wigner Z′-like resonance with per-point
 (a, b, M, Γ), M in [1.5, 4] GeV, Γ in [0.01, 0.5] GeV, on batches of parameter points:
 
@@ -17,56 +17,31 @@ than chunks of 1024, whose per-node intermediates fall out of cache), at batches
 points. --quick (a smoke run, under a minute): 128 points for every entry, the 16384-point entries
 re-reporting the 1024-point ones (a second compilation would double the run); flavio at one point.
 
-Baseline: flavio 2.7.1's np_prediction of the same 55 observables at a few points. flavio takes
+Baseline: flavio 2.7.1's np_prediction of the same 57 observables at a few points. flavio takes
 constant coefficients, so C9, C10 are the resonance evaluated at each bin's centre (as in
 benchmarks/bsll_bench.py) — cheaper than, and not the same as, the q²-dependent χ² timed here;
 flavio's time is the predictions alone, without the χ². It is timed live when flavio can be
 imported, or through the interpreter named by JAXFLAV_FLAVIO_PYTHON; otherwise the timing stored
 with the flavio reference data (tests/data/flavio_bsll.json, for the 27 Table-1 observables,
-scaled to 55) is reported and labelled as stored.
+scaled to 57) is reported and labelled as stored.
 """
 
 import functools
-import json
 import os
-import pathlib
 import resource
-import subprocess
 import sys
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from benchmarks.bsll_bench import flavio_live_seconds, stored_table1_seconds
 from benchmarks.runner import Result, chunked, time_jax
 
 DATASET = "bsmumu-2019"
 CHUNK = 64
 SIZES = (1024, 16384)
 
-_FLAVIO_SCRIPT = r"""
-import sys, time, json, warnings
-warnings.filterwarnings("ignore")
-import flavio
-rows, points = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-def wc(a, b, m, g, q2):
-    bw = m * m / (q2 - m * m + 1j * m * g)
-    return a * bw, b * bw
-def point(p):
-    # flavio takes constant coefficients: evaluate the resonance at each bin centre (its best effort)
-    out = []
-    for name, lo, hi in rows:
-        c9, c10 = wc(*p, 0.5 * (lo + hi))
-        w = flavio.WilsonCoefficients()
-        w.set_initial({"C9_bsmumu": c9, "C10_bsmumu": c10}, scale=4.8, eft="WET", basis="flavio")
-        out.append(flavio.np_prediction(name, w, lo, hi))
-    return out
-point([0.3, 0.2, 2.5, 0.1])
-start = time.perf_counter()
-for p in points:
-    point(p)
-print(json.dumps({"seconds_per_point": (time.perf_counter() - start) / len(points), "version": flavio.__version__}))
-"""
 _FLAVIO_POINTS = ([0.2, 0.1, 1.8, 0.05], [0.4, -0.3, 3.0, 0.2], [-0.1, 0.5, 3.8, 0.01])
 
 
@@ -110,21 +85,12 @@ def points(rng, n):
 
 @functools.cache
 def _flavio_seconds_per_point(quick):
-    rows = [[str(n), float(lo), float(hi)] for n, lo, hi in global_likelihood().observables]
+    rows = global_likelihood().observables
     pts = _FLAVIO_POINTS[:1] if quick else _FLAVIO_POINTS
-    python = os.environ.get("JAXFLAV_FLAVIO_PYTHON")
-    try:
-        if python is None:
-            import flavio  # noqa: F401
-
-            python = sys.executable
-        out = subprocess.run([python, "-c", _FLAVIO_SCRIPT, json.dumps(rows), json.dumps(pts)], capture_output=True, text=True, check=True)
-        seconds = json.loads(out.stdout.strip().splitlines()[-1])["seconds_per_point"]
-        label = f"flavio np_pred {len(rows)} obs (live)"
-    except (ImportError, OSError, subprocess.CalledProcessError, ValueError, KeyError):
-        stored = pathlib.Path(__file__).resolve().parents[1] / "tests/data/flavio_bsll.json"
-        seconds = json.loads(stored.read_text())["timing"]["np_table1_mean_s"] * len(rows) / 27
-        label = f"flavio np_pred {len(rows)} obs (stored)"
+    seconds = flavio_live_seconds(rows, pts)
+    label = f"flavio np_pred {len(rows)} obs (live)"
+    if seconds is None:
+        seconds, label = stored_table1_seconds() * len(rows) / 27, f"flavio np_pred {len(rows)} obs (stored)"
     print(f"  flavio: {seconds:.3g} s per point ({label}, {len(pts)} point(s), C9/C10 at bin centres)", file=sys.stderr, flush=True)
     return seconds, label
 
