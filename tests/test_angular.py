@@ -83,13 +83,16 @@ def test_q2_dependent_c9_equals_flavio_at_constant_c9_pointwise():
 
 # --- identities, bounds and the Resonance path --------------------------------------------------
 def test_angular_coefficients_reproduce_the_rate_and_the_bounds():
-    """dΓ/dq² = ¾(2J₁ₛ + J₁꜀) − ¼(2J₂ₛ + J₂꜀) equals the |H|² sum for any amplitudes, and the
+    """dΓ/dq² = ¾(2J₁ₛ + J₁꜀) − ¼(2J₂ₛ + J₂꜀) equals the |H|² sum (module docstring) for any amplitudes, and the
     CP-averaged observables are bounded (|S_i| ≤ 1, 0 ≤ F_L ≤ 1) for random Wilson coefficients."""
     keys = jax.random.split(jax.random.PRNGKey(7), 2)
     H = jax.random.normal(keys[0], (8,)) + 1j * jax.random.normal(keys[1], (8,))
     for q2 in (4 * 0.10566**2 * 1.0001, 0.05, 1.0, 6.0, 18.0):
         L = b_to_vll.angular(H, q2, 5.2797, 0.8955, 0.10566)
-        pf, _, _, k = b_to_vll._weights(q2, 5.2797, 0.8955, 0.10566)
+        m2, beta2 = 0.10566**2, 1 - 4 * 0.10566**2 / q2  # the |H|² weights of the module docstring's dΓ/dq²
+        k_v, k_a = 8 / 3 * (q2 + 2 * m2), 8 / 3 * q2 * beta2
+        k = jnp.array([k_v, k_v, k_v, k_a, k_a, k_a, 4 * q2, 4 * q2 * beta2])
+        pf = b_to_vll._phase_space(q2, 5.2797, 0.8955, 0.10566)
         assert float(L["rate"]) == pytest.approx(float(pf * jnp.sum(k * jnp.abs(H) ** 2)), rel=1e-13)
     names = [(f"<{o}>(B0->K*mumu)", lo, hi) for o in ANGULAR for lo, hi in ((0.1, 0.98), (4.0, 6.0), (15.0, 19.0))]
     predict = Predictions(names)

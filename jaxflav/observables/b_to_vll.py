@@ -7,9 +7,9 @@ distribution in the convention of arXiv:1506.03970 (C.8), LHCb sign conventions 
 "experiment" observables (AFB, S_i). Units: GeV, q² in GeV²; rates in GeV⁻¹ per GeV² (×τ_B gives
 dBR/dq²).
 
-For equal lepton masses m and no scalar or tensor operators the coefficients reduce to
+For equal lepton masses m and no tensor operators the coefficients reduce to
 (β² = 1 − 4m²/q², common factor P_f = √λ_B β / (2⁹ π³ m_B³)):
-    dΓ/dq² = P_f [ (8/3)(q² + 2m²) Σ_λ|H_λ^V|² + (8/3) q²β² Σ_λ|H_λ^A|² + 4q² |H_P|² ]
+    dΓ/dq² = P_f [ (8/3)(q² + 2m²) Σ_λ|H_λ^V|² + (8/3) q²β² Σ_λ|H_λ^A|² + 4q² |H_P|² + 4q²β² |H_S|² ]
     J_2s = P_f (2/3) q²β² (Σ_± |H_±^V|² + |H_±^A|²),   J_2c = −P_f (8/3) q²β² (|H_0^V|² + |H_0^A|²)
     J_6s = −P_f 4 q²β (4/3) Re(H_+^V H_+^A* − H_−^V H_−^A*)
     J_5  = P_f (8/3) q²β Re(H_+^V H_0^A* + H_+^A H_0^V* − H_0^V H_−^A* − H_0^A H_−^V*)
@@ -110,18 +110,10 @@ def helicity_amplitudes(q2, c, ff, m_B, m_V, m_b, m_l, norm):
     return norm * jnp.stack([h0v, hpv, hmv, h0a, hpa, hma, hp, hs])
 
 
-def _abs2(z):
-    return jnp.real(z * jnp.conj(z))
-
-
-def _weights(q2, m_B, m_V, m_l):
-    """P_f and the |H|² weights of dΓ/dq² (see the module docstring)."""
-    beta2 = 1 - 4 * m_l**2 / q2
-    beta = sqrt_safe(beta2)
-    pf = sqrt_safe(kallen(m_B**2, m_V**2, q2)) * beta / (2**9 * jnp.pi**3 * m_B**3)
-    k_v = 8 / 3 * (q2 + 2 * m_l**2)
-    k_a = 8 / 3 * q2 * beta2
-    return pf, beta, beta2, jnp.array([k_v, k_v, k_v, k_a, k_a, k_a, 4 * q2, 4 * q2 * beta2])
+def _phase_space(q2, m_B, m_V, m_l):
+    """P_f = √λ_B β / (2⁹ π³ m_B³), the common factor of the angular coefficients."""
+    beta = sqrt_safe(1 - 4 * m_l**2 / q2)
+    return sqrt_safe(kallen(m_B**2, m_V**2, q2)) * beta / (2**9 * jnp.pi**3 * m_B**3)
 
 
 COEFFICIENTS = ("1s", "1c", "2s", "2c", "3", "4", "5", "6s", "6c", "7", "8", "9")
@@ -185,7 +177,7 @@ def angular(H, q2, m_B, m_V, m_l):
     of 4, 6s, 6c, 7, 9; flavio's `S_experiment_num` flips it back). Then
     dΓ/dq² = ¾(2L₁ₛ + L₁꜀) − ¼(2L₂ₛ + L₂꜀), which the module docstring's |H|² sum equals.
     """
-    return _coefficients(_g_basis(H, H, q2, m_l), _weights(q2, m_B, m_V, m_l)[0])
+    return _coefficients(_g_basis(H, H, q2, m_l), _phase_space(q2, m_B, m_V, m_l))
 
 
 def mixing(H, u, q2, m_B, m_V, m_l):
@@ -193,7 +185,7 @@ def mixing(H, u, q2, m_B, m_V, m_l):
     CP-conjugate amplitudes with helicities ± swapped: arXiv:1502.05509 Eqs. 37–41 (flavio's
     `angularcoeffs_h_v`)."""
     G = {k: a + b for (k, a), b in zip(_g_basis(u, H, q2, m_l).items(), _g_basis(H, u, q2, m_l).values())}
-    return _coefficients(G, _weights(q2, m_B, m_V, m_l)[0])
+    return _coefficients(G, _phase_space(q2, m_B, m_V, m_l))
 
 
 class Hadronic(NamedTuple):
