@@ -296,11 +296,13 @@ class Predictions:
                     order.append(index)
                     maps.append(_map(c, inputs))
                     weights.append(_nodes(c, inputs)[1])
-            lay = resonant.layout(maps, [len(q) for q in q2], np.concatenate(weights))
             kept = self._kept(lepton)
             real = np.concatenate([kept, wcxf.DIM + kept])  # of r = (Re x, Im x)
             Q, Qsum = np.concatenate(Q)[:, real][:, :, real], np.stack(Qsum)[:, real][:, :, real]
-            self._groups.append((lepton, jnp.asarray(np.concatenate(q2)), jnp.asarray(Q), np.concatenate(seg), jnp.asarray(Qsum), np.array(order), lay, kept))
+            q2 = np.concatenate(q2)
+            r0 = np.asarray(forms.to_real(wcxf.form_vector({}, lepton, jnp.zeros(()))[kept]))
+            plan = resonant.plan(q2, Q, r0, maps, [len(s) for s in seg], np.concatenate(weights), np.arange(1, len(kept)))
+            self._groups.append((lepton, jnp.asarray(q2), jnp.asarray(Q), np.concatenate(seg), jnp.asarray(Qsum), np.array(order), plan, kept, r0))
         self._n_components = len(components)
 
     def __call__(self, wc=None):
@@ -311,12 +313,10 @@ class Predictions:
         s-channel boson, integrated over bins exactly for any width).
         """
         values = jnp.zeros(self._n_components)
-        for lepton, q2, Q, seg, Qsum, order, lay, kept in self._groups:
+        for lepton, q2, Q, seg, Qsum, order, plan, kept, r0 in self._groups:
             if isinstance(wc, wcxf.Resonance):
-                r0 = forms.to_real(wcxf.form_vector({}, lepton, jnp.zeros(()))[kept])
-                sm = forms.values(Qsum, r0)
                 A, B = wc.residue_vectors(lepton)
-                group = resonant.values(lay, q2, Q, sm, r0, A[kept], B[kept], wc.mass, wc.width)
+                group = resonant.values(plan, forms.values(Qsum, r0), A[kept], B[kept], wc.mass, wc.width)
             else:
                 group = self._component_values(wc, lepton, q2, Q, seg, Qsum, kept)
             values = values.at[order].set(group)
