@@ -248,7 +248,7 @@ def _check_disk(cfg, design, out):
 def _result_header(cfg, problem, job):
     from jaxflav import config
 
-    return {"job": job, "n_obs": len(problem.table), "chi2_sm": problem.chi2_sm, "fixed": cfg.fixed, "config": config.as_json(cfg), "versions": _versions()}
+    return {"job": job, "n_obs": problem.n_values, "theory": problem.likelihood.theory, "chi2_sm": problem.chi2_sm, "fixed": cfg.fixed, "config": config.as_json(cfg), "versions": _versions()}
 
 
 def _fit_progress(job):
@@ -264,6 +264,8 @@ def _fit_progress(job):
 
 
 def _fit(opts):
+    import jax.numpy as jnp
+
     from fits import bestfit
     from jaxflav import config
 
@@ -275,6 +277,7 @@ def _fit(opts):
             **_result_header(cfg, problem, "fit"),
             "best_fit": dict(zip(res.names, map(float, res.x))),
             "chi2_min": float(res.chi2_min),
+            "chi2_terms": {k: float(v) for k, v in problem.terms(jnp.asarray(res.x)).items()},
             "uncertainties": dict(zip(res.names, map(float, res.sigma))),
             "fit": res.to_dict(),
         }
@@ -282,8 +285,8 @@ def _fit(opts):
     print(f"best fit ({res.n_converged}/{res.n_starts} starts converged):")
     for name, value, sigma in zip(res.names, res.x, res.sigma):
         print(f"  {name:14s} = {value: .5g} ± {sigma:.2g}")
-    sm = f", SM {problem.chi2_sm:.2f} (Δχ² = {problem.chi2_sm - res.chi2_min:.2f})" if problem.chi2_sm is not None else ""
-    print(f"chi2_min = {res.chi2_min:.3f} for {len(problem.table)} measurements{sm}")
+    sm = f", SM {problem.chi2_sm:.2f} (Δχ² = {problem.chi2_sm - res.chi2_min:.2f})"
+    print(f"chi2_min = {res.chi2_min:.3f} for {problem.n_values} measurements{sm}; {problem.likelihood.theory}")
     if res.message:
         print(f"note: {res.message}")
     print(f"wrote {out / 'result.json'}")
@@ -362,7 +365,7 @@ def _scan(opts):
     with folder as out:
         problem = config.problem(cfg)
         f, by = problem.chi2, None
-        if problem.terms is not None:  # constraint models: keep each term's χ² too (for `jaxflav plot`)
+        if problem.likelihood.constraints:  # keep each constraint's χ² too (for `jaxflav plot`)
             f, by = (lambda x: {"chi2": problem.chi2(x), "terms": problem.terms(x)}), "chi2"
         keep = "all" if n <= KEEP_ALL_UP_TO else scan.Best(100_000, by=by)
         try:
@@ -483,11 +486,15 @@ def _dataset_plots(folder, fit):
     import numpy as np
 
     from fits import plots
-    from jaxflav import datasets, models
+    from jaxflav import datasets, models, sources
     from jaxflav.likelihood import DataLikelihood
 
     names = fit.get("config", {}).get("measurements")
+    names = [names] if isinstance(names, str) else names
     if not (isinstance(names, list) and all(isinstance(n, str) for n in names)):
+        return []
+    names = [n for n in names if sources.kind(n) == "dataset"]
+    if not names:
         return []
     like = DataLikelihood(names)
     model = models.get(fit["config"]["model"])
@@ -517,12 +524,14 @@ def _constraint_plots(folder, meta, data, space):
     import numpy as np
 
     from fits import plots
-    from jaxflav import constraints
+    from jaxflav import constraints, sources
 
     names = [k[len("values.terms."):] for k in data.files if k.startswith("values.terms.")]
     if not names:
         return []
-    terms = {t.name: t for t in constraints.load(meta["config"]["measurements"]) if t.name in names}
+    files = meta["config"]["measurements"]
+    files = [f for f in ([files] if isinstance(files, str) else files) if sources.kind(f) == "constraints"]
+    terms = {t.name: t for f in files for t in constraints.load(f) if t.name in names}
     chi2 = {n: data[f"values.terms.{n}"] for n in terms}
     scan_cfg = meta["config"].get("scan", {})
     drawn = []

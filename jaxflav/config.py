@@ -1,12 +1,12 @@
 """Fit, scan and sampling configs (TOML), presets, and the χ² they define.
 
-A config names a model (`jaxflav.models`), its parameters with ranges and scales, a measurement
-table (`jaxflav.measurements`; for models with `observables`, a constraint file of
-`jaxflav.constraints`) and the settings of each job:
+A config names a model (`jaxflav.models`), its parameters with ranges and scales, the measurement
+files it is fitted to (`jaxflav.sources`: tables, data sets and constraint files, any mix the model
+can predict) and the settings of each job:
 
     model = "wilson"
-    measurements = "rashed2026_table1"       # packaged name, or a path relative to this file;
-                                             # or data sets: ["bsmumu-2019", …] (jaxflav.datasets)
+    measurements = "rashed2026_table1"       # packaged name or a path relative to this file,
+                                             # or a list: ["bsmumu-2019", "kang2021_kaon", …]
     [parameters.C9_bsmumu]
     range = [-3.0, 2.0]                      # scale = "log" needs 0 < low; prior = "uniform" | "normal"
     [fixed]    eps_Z = 0.002                 # model parameters held at a value (not fitted)
@@ -27,7 +27,7 @@ from typing import NamedTuple
 from fits import files
 from fits.scan import make_design
 from fits.space import Parameter, Space
-from jaxflav import constraints, datasets, measurements, models
+from jaxflav import likelihood, models
 
 SECTIONS = {
     "fit": {"starts": int, "method": str, "seed": int},
@@ -55,7 +55,7 @@ class Config(NamedTuple):
     source: str  # preset name or file path
     description: str
     model: str
-    measurements: str | tuple  # a table or constraint file, or a tuple of data sets
+    measurements: str | tuple  # a measurement file, or a tuple of them
     parameters: tuple  # of fits.space.Parameter
     fixed: dict  # model parameters held at a value
     fit: dict
@@ -143,7 +143,7 @@ def load(preset_or_path) -> Config:
         raise ValueError(f"{where}: `model` (a string) is required")
     named = doc.get("measurements")
     if not (isinstance(named, str) or (isinstance(named, list) and named and all(isinstance(n, str) for n in named))):
-        raise ValueError(f"{where}: `measurements` (a table, constraint file or data set, or a list of data sets) is required, got {named!r}")
+        raise ValueError(f"{where}: `measurements` (a measurement file, or a list of them) is required, got {named!r}")
     for key in ("description", "out"):
         if key in doc and not (isinstance(doc[key], str) and (key == "description" or doc[key].strip())):
             raise ValueError(f"{where}: `{key}` must be a{' non-empty' if key == 'out' else ''} string, got {doc[key]!r}")
@@ -173,18 +173,8 @@ def load(preset_or_path) -> Config:
             raise ValueError(f"{where}: fixed.{name} = {value:g} is outside [{lo:g}, {hi:g}], the domain of model {model.name!r}")
     resolve = lambda t: str(base / t) if base is not None and (base / t).is_file() else t  # noqa: E731
     table = tuple(map(resolve, named)) if isinstance(named, list) else resolve(named)
-    try:
-        if isinstance(table, str) and datasets.is_dataset(table):
-            table = (table,)
-        if isinstance(table, tuple):  # data sets: checked whole (names, correlations, observables)
-            if model.observables is not None:
-                raise ValueError(f"model {model.name!r} predicts its own observables; data sets need a Wilson-coefficient model")
-            for t in table:
-                datasets.load(t)
-        elif model.observables is not None:  # fails early, naming the file, term and field
-            constraints.load(table, known=set(model.outputs))
-        else:  # fails early, naming the file, row and field
-            measurements.load(table)
+    try:  # every file read and checked (names, correlations, observables) against what the model predicts
+        likelihood.check(model, table if isinstance(table, tuple) else (table,))
     except ValueError as err:
         raise ValueError(f"{where}: {err}") from None
     scan = _section(doc, "scan", where)
@@ -223,83 +213,34 @@ def _fixed(spec, fitted, where):
 
 class Problem(NamedTuple):
     space: Space
+    likelihood: object  # jaxflav.likelihood.Likelihood
     chi2: object  # physical point (dim,) → χ²
-    table: object  # jaxflav.measurements.Table, or the tuple of jaxflav.constraints.Term
-    predict: object  # the Predictions of the table's rows, or physical point → {observable: value}
-    wilson: object  # physical point → wc (None for constraint models)
-    chi2_sm: float | None
-    terms: object = None  # physical point → {term name: χ²} (constraint models)
+    terms: object  # physical point (dim,) → {term name: χ²}
+
+    @property
+    def chi2_sm(self):
+        return self.likelihood.chi2_sm
+
+    @property
+    def n_values(self):
+        return self.likelihood.n_values
+
+    def observables(self, x):
+        """The model's own observables at a physical point (models with constraint files)."""
+        return self.likelihood.observables(self.space.as_dict(x))
 
 
 def problem(config: Config) -> Problem:
-    """The χ² of a config: model → Wilson coefficients → Table predictions → χ² (jaxflav.likelihood),
-    or, for models with `observables`, model → observables → constraint terms (jaxflav.constraints)."""
+    """The χ² of a config: its model against its measurement files (`jaxflav.likelihood.Likelihood`)."""
     space = Space(config.parameters)
-    model = models.get(config.model)
-    if model.observables is not None:
-        return _constraint_problem(config, space, model)
-    from jaxflav import likelihood
-    from jaxflav.predictions import Predictions
-
-    if isinstance(config.measurements, tuple):
-        return _dataset_problem(config, space, model)
-    table = measurements.load(config.measurements)
-    predict = Predictions(measurements.observables(table), coefficients=_coefficients(config, model))
-
-    def wilson(x):
-        return model.wilson({**config.fixed, **space.as_dict(x)})
-
-    def chi2(x):
-        return likelihood.chi2(predict(wilson(x)), table)
-
-    chi2_sm = float(likelihood.chi2(predict(None), table))  # every model here contains the SM (couplings → 0)
-    return Problem(space, chi2, table, predict, wilson, chi2_sm)
-
-
-def _coefficients(config, model):
-    """The WCxf names the model's Wilson coefficients can reach: the forms keep only these."""
-    return model.coefficients if model.coefficients is not None else [p.name for p in config.parameters] + list(config.fixed)
-
-
-def _dataset_problem(config, space, model):
-    from jaxflav import likelihood
-
-    like = likelihood.DataLikelihood(config.measurements, coefficients=_coefficients(config, model))
-
-    def wilson(x):
-        return model.wilson({**config.fixed, **space.as_dict(x)})
-
-    def chi2(x):
-        return like.chi2(wilson(x))
-
-    return Problem(space, chi2, like, like.predict, wilson, float(like.chi2(None)))
-
-
-def _constraint_problem(config, space, model):
-    import jax
-
-    observables = model.observables()
-    point = lambda x: {**config.fixed, **space.as_dict(x)}  # noqa: E731
-    dummy = {p.name: 0.1 for p in config.parameters} | dict(config.fixed)
-    probe = jax.eval_shape(observables, dummy)  # the observable names, without evaluating anything
-    terms = constraints.load(config.measurements, known=set(probe))
-
-    def predict(x):
-        return observables(point(x))
-
-    def per_term(x):
-        p = point(x)
-        return constraints.chi2_terms(terms, observables(p), p[model.mass] if model.mass else None)
-
-    def chi2(x):
-        return sum(per_term(x).values())
-
-    zero = {name: 0.0 for name in probe}  # couplings → 0: the SM (backgrounds only)
-    chi2_sm = float(constraints.chi2(terms, zero, 0.0))
-    return Problem(space, chi2, terms, predict, None, chi2_sm, per_term)
+    names = config.measurements if isinstance(config.measurements, tuple) else (config.measurements,)
+    like = likelihood.Likelihood(models.get(config.model), names, config.fixed, [p.name for p in config.parameters])
+    terms = lambda x: like.terms(space.as_dict(x))  # noqa: E731
+    return Problem(space, like, lambda x: sum(terms(x).values()), terms)
 
 
 def as_json(config: Config) -> dict:
     """The config as JSON-ready data (for result files)."""
-    return {"source": config.source, **config.raw, "parameters": {p.name: p._asdict() for p in config.parameters}}
+    files = list(config.measurements) if isinstance(config.measurements, tuple) else config.measurements  # resolved paths
+    return {"source": config.source, **config.raw, "measurements": files, "parameters": {p.name: p._asdict() for p in config.parameters}}
 

@@ -28,15 +28,14 @@ constraint:
 Every file is validated on load: a bad file raises ValueError naming file, term and field.
 """
 
-import importlib.resources
 import math
-from pathlib import Path
 from statistics import NormalDist
 from typing import NamedTuple
 
 import jax.numpy as jnp
 
 from fits import files
+from jaxflav import sources
 
 KINDS = ("measurement", "upper_limit")
 _REQUIRED = {"name": str, "observable": str, "kind": str, "experiment": str, "citation": str}
@@ -136,19 +135,12 @@ def _term(raw, where, known):
     return Term(**fields)
 
 
-def _path(path_or_name):
-    path = Path(path_or_name)
-    if path.suffix == ".toml" or path.exists():
-        return path
-    return importlib.resources.files("jaxflav") / "data" / f"{path_or_name}.toml"
-
-
 def load(path_or_name, *, known=None) -> tuple:
     """The terms of a constraint file (a path, or a packaged name such as "kang2021_kaon").
 
     `known`: the observables the caller can predict; a term on any other raises ValueError.
     """
-    path = _path(path_or_name)
+    path = sources.path(path_or_name)
     if not path.is_file():
         raise ValueError(f"constraint file {path_or_name!r} not found")
     where = str(path_or_name)

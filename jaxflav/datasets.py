@@ -21,15 +21,14 @@ A data set is a TOML file under `jaxflav/data/` (`bsmumu-2019.toml`) or a path:
 Every file is checked on load; a mistake is a ValueError naming file, measurement and field.
 """
 
-import importlib.resources
 import math
-from pathlib import Path
 from typing import NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
 
 from fits import files
+from jaxflav import sources
 
 KINDS = ("gaussian", "likelihood1d")
 _MEASUREMENT_KEYS = {"name", "experiment", "citation", "arxiv", "kind", "correlation", "value", "observable", "q2min", "q2max", "q2", "x", "pdf", "note"}
@@ -66,30 +65,17 @@ def _fail(where, message):
     raise ValueError(f"{where}: {message}")
 
 
-def _path(name):
-    packaged = importlib.resources.files("jaxflav") / "data" / f"{name}.toml"
-    if isinstance(name, str) and Path(name).name == name and not Path(name).suffix and packaged.is_file():
-        return packaged
-    return Path(name)
-
-
 def available():
     """Names of the packaged data sets."""
-    data = importlib.resources.files("jaxflav") / "data"
-    return sorted(p.name[: -len(".toml")] for p in data.iterdir() if p.name.endswith(".toml") and _is_dataset(p))
-
-
-def _is_dataset(path):
-    try:
-        return "measurement" in files.read_toml(path)
-    except ValueError:
-        return False
+    return sources.available("dataset")
 
 
 def is_dataset(name_or_path) -> bool:
     """True if `name_or_path` names a data-set file (one with [[measurement]] entries)."""
-    path = _path(name_or_path)
-    return path.is_file() and _is_dataset(path)
+    try:
+        return sources.kind(name_or_path) == "dataset"
+    except ValueError:
+        return False
 
 
 def _number(value, where, positive=False):
@@ -192,7 +178,7 @@ def load(name_or_path, *, known=None) -> DataSet:
     observable names accepted (default: those jaxflav.predictions evaluates)."""
     if known is None:
         from jaxflav.predictions import KNOWN as known
-    path = _path(name_or_path)
+    path = sources.path(name_or_path)
     where = str(name_or_path)
     if not path.is_file():
         _fail(where, f"data set not found; packaged: {', '.join(available())}")

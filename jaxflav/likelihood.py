@@ -1,5 +1,12 @@
-"""The χ² of predictions against measurements: a Table-1-style table (`chi2`, `pulls`) and one
-or more data sets of correlated measurements (`DataLikelihood`, over `jaxflav.datasets`).
+"""The likelihood: measurement files → χ² terms → χ², of Wilson coefficients or of a model's parameters.
+
+- `chi2`, `pulls`: the χ² of a Table-1-style table (below);
+- `DataLikelihood(names)`: χ² of b→sℓℓ Wilson coefficients against tables and data sets of
+  correlated measurements (`jaxflav.datasets`), every distinct observable predicted once;
+- `Likelihood(model, names)`: χ² of a model's parameters against any mix of tables, data sets
+  (through the model's Wilson coefficients) and constraint files (through the observables it
+  predicts itself, `jaxflav.constraints`), one term per measurement — what every job of the
+  `jaxflav` command fits, samples or scans (`jaxflav.config.problem`).
 
 Tables: Gaussian χ² with asymmetric experimental errors,
 
@@ -20,6 +27,8 @@ in a given theory error.
 
 import jax.numpy as jnp
 import numpy as np
+
+from jaxflav import constraints, datasets, measurements, sources
 
 
 def _variance(predictions, table, theory_error):
@@ -57,37 +66,133 @@ def pulls(predictions, table, theory_error=None):
 
 
 class DataLikelihood:
-    """The χ² of Wilson coefficients against one or more data sets (`jaxflav.datasets`: correlated
-    measurements, experimental errors only — theory uncertainties are not included yet).
+    """The χ² of Wilson coefficients against tables (`jaxflav.measurements`, with their printed SM
+    errors as theory errors) and data sets (`jaxflav.datasets`: correlated measurements,
+    experimental errors only — theory uncertainties are not included yet).
 
         like = DataLikelihood(["bsmumu-2019"])
         like.chi2({"C9_bsmumu": -1.0})          # any wc that Predictions takes, jittable
-        like.terms(wc)                          # {measurement name: χ²}
+        like.terms(wc)                          # {measurement name (a table: its name): χ²}
 
     Every distinct observable is predicted once (one `jaxflav.predictions.Predictions`; pass
     `coefficients` — the WCxf names a model can set — to keep its forms that small)."""
 
     def __init__(self, names, inputs=None, coefficients=None):
-        from jaxflav import datasets
         from jaxflav.inputs import DEFAULT
         from jaxflav.predictions import Predictions
 
-        self.sets = tuple(datasets.load(n) for n in names)
-        self.observables = tuple(dict.fromkeys(o for s in self.sets for o in s.observables))
+        loaded = [(str(n), sources.kind(n)) for n in names]
+        for name, kind in loaded:
+            if kind == "constraints":
+                raise ValueError(f"{name} is a constraint file (on a model's own observables), not b→sℓℓ measurements")
+        self.tables = tuple((name, measurements.load(name)) for name, kind in loaded if kind == "table")
+        self.sets = tuple(datasets.load(name) for name, kind in loaded if kind == "dataset")
+        rows = [measurements.observables(t) for _, t in self.tables] + [s.observables for s in self.sets]
+        self.observables = tuple(dict.fromkeys(o for r in rows for o in r))
         self.predict = Predictions(self.observables, DEFAULT if inputs is None else inputs, coefficients=coefficients)
-        self._maps = tuple(np.array([self.observables.index(o) for o in s.observables]) for s in self.sets)
-        names = [t.name for s in self.sets for t in s.terms]
+        self._maps = tuple(np.array([self.observables.index(o) for o in r]) for r in rows)
+        self.term_names = names = [n for n, _ in self.tables] + [t.name for s in self.sets for t in s.terms]
         if len(set(names)) != len(names):
-            raise ValueError(f"data sets {', '.join(s.name for s in self.sets)} share measurements: {sorted({n for n in names if names.count(n) > 1})}")
+            raise ValueError(f"{', '.join(n for n, _ in loaded)} share measurements: {sorted({n for n in names if names.count(n) > 1})}")
+        self.n_values = sum(len(t) for _, t in self.tables) + sum(len(s.observables) for s in self.sets)
 
     def __len__(self):
         return len(self.observables)
 
-    def terms(self, wc=None) -> dict:
-        from jaxflav import datasets
+    def terms_of(self, predictions) -> dict:
+        """{term: χ²} for predictions of `self.observables` (last axis)."""
+        maps = iter(self._maps)
+        out = {name: chi2(predictions[..., next(maps)], table) for name, table in self.tables}
+        for s in self.sets:
+            out |= datasets.chi2_terms(s, predictions[..., next(maps)])
+        return out
 
-        p = self.predict(wc)
-        return {k: v for s, m in zip(self.sets, self._maps) for k, v in datasets.chi2_terms(s, p[..., m]).items()}
+    def terms(self, wc=None) -> dict:
+        return self.terms_of(self.predict(wc))
 
     def chi2(self, wc=None):
         return sum(self.terms(wc).values())
+
+
+class Likelihood:
+    """χ² of a model's parameters (`jaxflav.models.Model`) against measurement files of any kind
+    (`jaxflav.sources`): tables and data sets through `model.wilson`, constraint files through
+    `model.observables`. `fixed`: parameters held at a value (merged under every point).
+
+        like = Likelihood(models.get("wilson"), ["bsmumu-2019"], parameters=["C9_bsmumu"])
+        like.chi2({"C9_bsmumu": -1.0}); like.terms(point); like.chi2_sm; like.n_values
+
+    A file the model cannot predict (a data set for a model without Wilson coefficients, a
+    constraint on an observable it does not return) is a ValueError naming both, raised by
+    `check` before anything is built."""
+
+    def __init__(self, model, names, fixed=None, parameters=()):
+        self.model, self.fixed = model, dict(fixed or {})
+        kinds = check(model, names)
+        wilson = [n for n, k in kinds if k != "constraints"]
+        coefficients = model.coefficients if model.coefficients is not None else [*parameters, *self.fixed]
+        self.data = DataLikelihood(wilson, coefficients=coefficients) if wilson else None
+        self.constraints = tuple(t for n, k in kinds if k == "constraints" for t in constraints.load(n, known=set(model.outputs)))
+        self._observables = model.observables() if self.constraints else None
+        self.n_values = (self.data.n_values if self.data else 0) + len(self.constraints)
+        names = (self.data.term_names if self.data else []) + [t.name for t in self.constraints]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{', '.join(map(str, names))}: measurement names repeat across files")
+        zero = dict.fromkeys(model.outputs, 0.0)  # couplings → 0: the SM (a constraint's background only)
+        sm = (self.data.terms(None) if self.data else {}) | (constraints.chi2_terms(self.constraints, zero, 0.0) if self.constraints else {})
+        self.chi2_sm = float(sum(sm.values()))
+
+    @property
+    def theory(self) -> str:
+        """What stands for theory uncertainties, in words (for outputs)."""
+        parts = []
+        if self.data and self.data.tables:
+            parts.append("tables: their printed SM errors")
+        if self.data and self.data.sets:
+            parts.append("data sets: none (experimental errors only)")
+        if self.constraints:
+            parts.append("constraints: as their files state")
+        return "theory uncertainties: " + "; ".join(parts)
+
+    def point(self, params: dict) -> dict:
+        return {**self.fixed, **params}
+
+    def wilson(self, params: dict):
+        """The model's Wilson coefficients at `params` (the `wc` of `jaxflav.predictions.Predictions`)."""
+        return self.model.wilson(self.point(params))
+
+    def observables(self, params: dict) -> dict:
+        """The model's own observables at `params` (models with constraint files)."""
+        return self._observables(self.point(params))
+
+    def terms(self, params: dict) -> dict:
+        """{measurement or term name: χ²} at `params` (a dict of traced or concrete scalars)."""
+        out = self.data.terms(self.wilson(params)) if self.data else {}
+        if self.constraints:
+            p = self.point(params)
+            out |= constraints.chi2_terms(self.constraints, self._observables(p), p[self.model.mass] if self.model.mass else None)
+        return out
+
+    def chi2(self, params: dict):
+        return sum(self.terms(params).values())
+
+
+def check(model, names):
+    """[(name, kind)] of measurement files a model can be fitted to; ValueError naming the file,
+    measurement and field for a malformed one, or the file and model where the model cannot
+    predict it. Reads and checks every file, builds nothing."""
+    out = []
+    for name in names:
+        kind = sources.kind(name)
+        if kind == "constraints":
+            if model.observables is None:
+                raise ValueError(f"{name} constrains a model's own observables; model {model.name!r} has none (it sets Wilson coefficients)")
+            constraints.load(name, known=set(model.outputs))
+        elif model.wilson is None:
+            raise ValueError(f"{name} holds b→sℓℓ measurements; model {model.name!r} sets no Wilson coefficients (it predicts its own observables)")
+        else:
+            measurements.load(name) if kind == "table" else datasets.load(name)
+        out.append((str(name), kind))
+    if len(set(out)) != len(out):
+        raise ValueError(f"measurement files repeat: {[n for n, _ in out]}")
+    return out

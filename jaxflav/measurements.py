@@ -10,14 +10,13 @@ optional. Every file is validated on load: a bad file raises ValueError naming f
 GeV² for the bins, the observable's own unit (GeV⁻² for dBR/dq², none for BR) for the values.
 """
 
-import importlib.resources
 import math
-from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
 from fits import files
+from jaxflav import sources
 
 KNOWN_OBSERVABLES = frozenset(
     {
@@ -184,17 +183,8 @@ def _source(doc, where):
     return src
 
 
-def _path(path_or_name):
-    """A packaged table's name ("rashed2026_table1") or a path to a TOML file."""
-    name = str(path_or_name)
-    packaged = importlib.resources.files("jaxflav") / "data" / f"{name}.toml"
-    if Path(name).name == name and not Path(name).suffix and packaged.is_file():
-        return packaged
-    return Path(path_or_name)
-
-
 def _read(path_or_name):
-    path = _path(path_or_name)
+    path = sources.path(path_or_name)
     where = str(path)
     if not path.is_file():
         raise ValueError(f"measurement table {where} not found; packaged tables: {', '.join(available())}")
@@ -207,8 +197,7 @@ def _read(path_or_name):
 
 def available():
     """Names of the packaged measurement tables (for `load`)."""
-    data = importlib.resources.files("jaxflav") / "data"
-    return sorted(p.name[: -len(".toml")] for p in data.iterdir() if p.name.endswith(".toml"))
+    return sources.available("table")
 
 
 def load(path_or_name, *, known=None):

@@ -148,7 +148,7 @@ def test_finite_chi2_and_gradient_over_the_box(chi2_and_grad, case):
         ('[parameters.M_ZD]\nrange = [0.01, 2.0]\n[parameters.epsilon]\nrange = [0.0, 1.0]\n', "epsilon"),
         ('[parameters.M_ZD]\nrange = [0.01, 2.0]\n[fixed]\nM_ZD = 0.1\n', "both fitted"),
         ('[parameters.M_ZD]\nrange = [0.01, 2.0]\n[fixed]\neps_Z = "large"\n', "fixed.eps_Z"),
-        ('[parameters.eps]\nrange = [1e-6, 1.0]\nscale = "log"\n', "Case A needs parameter"),
+        ('[parameters.eps]\nrange = [1e-6, 1.0]\nscale = "log"\n', "dark-z-case-a.*needs parameter"),
     ],
 )
 def test_bad_dark_z_configs_name_the_culprit(tmp_path, body, message):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import jaxflav  # noqa: F401
-from jaxflav import measurements
+from jaxflav import measurements, sources
 
 TABLE1 = "rashed2026_table1"
 
@@ -18,7 +18,7 @@ def table():
 
 @pytest.fixture(scope="module")
 def table1_text():
-    return (measurements._path(TABLE1)).read_text(encoding="utf-8")
+    return (sources.path(TABLE1)).read_text(encoding="utf-8")
 
 
 def test_table1_has_27_rows_21_of_them_muon_modes(table):

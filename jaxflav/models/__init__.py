@@ -27,41 +27,42 @@ from jaxflav import wcxf
 
 
 class Model(NamedTuple):
+    """The protocol every model follows: its parameters and their domains, and what it predicts —
+    b→sℓℓ Wilson coefficients (fitted to tables and data sets), its own observables (fitted to
+    constraint files), or both; `jaxflav.likelihood.Likelihood` takes any model to any mix."""
+
     name: str
     description: str
-    check: Callable[[list], None]  # raises ValueError for parameter names the model does not have
-    wilson: Callable[[dict], dict]  # parameters → wc
+    parameters: tuple | None  # the names a config may fit or fix; None: any WCxf name
+    required: tuple = ()  # those a config must fit or fix
     bounds: dict = {}  # parameter → (low, high) the model is valid in (checked against config ranges)
-    observables: Callable | None = None  # () → (parameters → {observable: value}); for constraint files
-    mass: str | None = None  # the parameter that is the boson mass (constraints' mass windows)
     values: dict = {}  # parameter → the values it may take (discrete settings, e.g. relative signs ±1)
-    outputs: tuple = ()  # the names `observables` returns (constraint files are checked against them)
+    wilson: Callable | None = None  # parameters → wc (`jaxflav.predictions.Predictions`)
     coefficients: tuple | None = None  # the WCxf names `wilson` may set (None: its parameters, which are WCxf names)
+    observables: Callable | None = None  # () → (parameters → {observable: value}), built once, outside traces
+    outputs: tuple = ()  # the names `observables` returns (constraint files are checked against them)
+    mass: str | None = None  # the parameter that is the boson mass (constraints' mass windows)
+
+    def check(self, given):
+        """ValueError naming parameters the model does not have, or required ones missing."""
+        if self.parameters is None:
+            wcxf.check_names(given)
+            return
+        unknown = sorted(set(given) - set(self.parameters))
+        if unknown:
+            raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(self.parameters)}")
+        missing = [n for n in self.required if n not in given]
+        if missing:
+            raise ValueError(f"needs parameter(s) {', '.join(missing)} (fitted or fixed)")
 
 
-def _check_parameters(given, known, required, who):
-    """ValueError naming parameters outside `known`, or `required` ones neither fitted nor fixed."""
-    unknown = sorted(set(given) - set(known))
-    if unknown:
-        raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    missing = [n for n in required if n not in given]
-    if missing:
-        raise ValueError(f"{who} needs parameter(s) {', '.join(missing)} (fitted or fixed)")
+WILSON = Model("wilson", "real constant shifts of WCxf Wilson coefficients at 4.8 GeV", None, wilson=lambda p: dict(p))
 
-
-def _check_wilson(names):
-    wcxf.check_names(names)
-
-
-WILSON = Model("wilson", "real constant shifts of WCxf Wilson coefficients at 4.8 GeV", _check_wilson, lambda p: dict(p))
 
 def _dark_z(case):
     from jaxflav.models import dark_z
 
     required = {"A": ("M_ZD",), "B": ("M_ZD", "g_mu_D"), "C": ("M_ZD", "g_mu_D")}[case]
-
-    def check(names):
-        _check_parameters(names, dark_z.PARAMETERS + dark_z.SIGNS, required, f"Case {case}")
 
     def wilson(p):
         values = {n: p.get(n, 0.0) for n in dark_z.PARAMETERS}
@@ -71,16 +72,14 @@ def _dark_z(case):
 
     signs = {n: (-1.0, 1.0) for n in dark_z.SIGNS}
     coefficients = ("C7_bs", "C9_bsee", "C9_bsmumu", "C10_bsee", "C10_bsmumu")  # dark_z.resonance's columns
-    return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", check, wilson, dark_z.BOUNDS, values=signs, coefficients=coefficients)
+    return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", dark_z.PARAMETERS + dark_z.SIGNS,
+                 required, dark_z.BOUNDS, signs, wilson=wilson, coefficients=coefficients)
 
 
 def _bl23(scenario):
     from jaxflav.models import bl23
 
     names = ("m_Zp", "g_BL") + (("psi", "phi", "theta_12", "theta_13") if scenario == 2 else ())
-
-    def check(given):
-        _check_parameters(given, names, names, f"Scenario {'I' * scenario}")
 
     def observables():
         table = bl23.loop_table()  # built here, outside any trace
@@ -94,16 +93,13 @@ def _bl23(scenario):
     description = f"(B−L)₂₃ Z′, Scenario {'I' * scenario}: K → π Z′ and (g − 2)_μ (Kang, Shigekami 2021)"
     bounds = {"m_Zp": (0.01, 2 * bl23.M_MU), "g_BL": (0.0, 1.0)}  # Z′ → νν̄ only below 2m_μ (Eq. 3.1)
     outputs = ("BR(K+->pi+Zp)", "BR(KL->pi0Zp)", "Delta a_mu")
-    return Model(f"bl23-scenario-{scenario}", description, check, None, bounds, observables, "m_Zp", outputs=outputs)
+    return Model(f"bl23-scenario-{scenario}", description, names, names, bounds, observables=observables, outputs=outputs, mass="m_Zp")
 
 
 def _massless_dark_photon(printed):
     from jaxflav.models import massless_dark_photon as mdp
 
     names = ("alpha_D", "m_Q", "Lambda_TeV", "N_Q")
-
-    def check(given):
-        _check_parameters(given, names, names, "the massless dark photon")
 
     def observables():
         def predict(p):
@@ -116,7 +112,7 @@ def _massless_dark_photon(printed):
     name = "massless-dark-photon" + ("-printed" if printed else "")
     description = "massless dark photon, B⁺ → K⁺QQ̄ with Sommerfeld factor (Gabrielli et al. 2024)" + (", printed conventions" if printed else "")
     outputs = ("B+->K+QQbar", "B0->K*gammaD", "Bs->phigammaD")
-    return Model(name, description, check, None, bounds, observables, None, outputs=outputs)
+    return Model(name, description, names, names, bounds, observables=observables, outputs=outputs)
 
 
 MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2), _massless_dark_photon(False), _massless_dark_photon(True))}
