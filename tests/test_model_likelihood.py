@@ -12,32 +12,8 @@ import pytest
 from jaxflav import cli, constraints, likelihood, models, sources
 from jaxflav.likelihood import DataLikelihood, Likelihood
 
-DATASET = """
-[source]
-name = "tiny"
-[[measurement]]
-name = "RK"
-experiment = "LHCb"
-citation = "test"
-kind = "gaussian"
-[[measurement.value]]
-observable = "<Rmue>(B+->Kll)"
-q2min = 1.1
-q2max = 6.0
-central = 0.85
-errors = [[0.06, 0.05], 0.02]
-[[measurement]]
-name = "P5p"
-experiment = "LHCb"
-citation = "test"
-kind = "gaussian"
-[[measurement.value]]
-observable = "<P5p>(B0->K*mumu)"
-q2min = 4.0
-q2max = 6.0
-central = -0.3
-errors = [0.1]
-"""
+from configs import SMALL_DATASET
+
 
 CONSTRAINT = """
 [source]
@@ -68,9 +44,9 @@ TOY = models.Model(
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     folder = tmp_path_factory.mktemp("mix")
-    (folder / "tiny.toml").write_text(DATASET)
+    (folder / "small.toml").write_text(SMALL_DATASET)
     (folder / "direct.toml").write_text(CONSTRAINT)
-    return str(folder / "tiny.toml"), str(folder / "direct.toml")
+    return str(folder / "small.toml"), str(folder / "direct.toml")
 
 
 def test_every_packaged_measurement_file_has_one_kind():
@@ -90,17 +66,17 @@ def test_a_model_with_both_predictions_sums_data_and_constraint_terms(files):
     data = DataLikelihood([dataset], coefficients=["C9_bsmumu"])
     for c9 in (-1.2, 0.0, 0.7):
         terms = like.terms({"c9": c9})
-        assert set(terms) == {"RK", "P5p", "C9 direct"}
+        assert set(terms) == {"angular 4-6", "RK", "RK* tabulated", "C9 direct"}
         assert float(terms["C9 direct"]) == pytest.approx(((c9 + 0.5) / 0.25) ** 2, rel=1e-12)
         assert float(like.chi2({"c9": c9})) == pytest.approx(float(data.chi2({"C9_bsmumu": c9})) + ((c9 + 0.5) / 0.25) ** 2, rel=1e-12)
-    assert like.n_values == 3 and like.chi2_sm == pytest.approx(float(data.chi2(None)) + 4.0, rel=1e-12)
+    assert like.n_values == 5 and like.chi2_sm == pytest.approx(float(data.chi2(None)) + 4.0, rel=1e-12)
     assert "experimental errors only" in like.theory and "constraints" in like.theory
 
 
 def test_tables_and_data_sets_share_one_prediction_of_each_observable(files):
     dataset, _ = files
     like = DataLikelihood(["rashed2026_table1", dataset])
-    assert len(like) == 27 + 2 and like.n_values == 29 and like.term_names == ["rashed2026_table1", "RK", "P5p"]
+    assert len(like) == 27 + 4 and like.n_values == 31 and like.term_names == ["rashed2026_table1", "angular 4-6", "RK", "RK* tabulated"]
     table = like.tables[0][1]
     wc = {"C9_bsmumu": -0.8}
     p = np.asarray(like.predict(wc))
@@ -129,7 +105,7 @@ def test_a_new_model_plugs_into_the_command_line(files, tmp_path, monkeypatch, c
     path.write_text(f'model = "toy"\nmeasurements = ["{dataset}", "{constraint}"]\n[parameters.c9]\nrange = [-3.0, 2.0]\n[fit]\nstarts = 4\n')
     assert cli.main(["fit", str(path), "--out", str(tmp_path / "out")]) == 0
     result = json.loads((tmp_path / "out" / "result.json").read_text())
-    assert set(result["chi2_terms"]) == {"RK", "P5p", "C9 direct"} and result["n_obs"] == 3
+    assert set(result["chi2_terms"]) == {"angular 4-6", "RK", "RK* tabulated", "C9 direct"} and result["n_obs"] == 5
     assert sum(result["chi2_terms"].values()) == pytest.approx(result["chi2_min"], rel=1e-9)
     assert "theory uncertainties" in capsys.readouterr().out
     assert constraints.load(constraint)[0].name == "C9 direct"
