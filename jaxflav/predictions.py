@@ -21,7 +21,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxflav import inputs as sm_inputs
-from jaxflav import wcxf
+from jaxflav import nuisances as jaxflav_nuisances
+from jaxflav import wcxf, wilson
 from jaxflav.observables import b_to_pll, b_to_vll, b_to_xsll, bs_to_ll, forms, resonant
 from kernels.validate import concrete
 
@@ -226,18 +227,49 @@ def _pad(q2, size):
     return np.concatenate([q2, np.full(size - len(q2), q2[-1])])
 
 
-def _sm_effective_for(components, inputs):
-    """The SM effective coefficients at every node of `components` in one jitted call, and a lookup."""
+def _sm_effective_for(components, inputs, with_slope=False):
+    """The SM effective coefficients at every node of `components` in one jitted call, and a lookup
+    (`with_slope`: also their slope in ξ_u/ξ_t, for CKM nuisances)."""
     if not components:
         return None
     q2 = np.unique(np.concatenate([_nodes(c, inputs)[0] for c in components]))
-    sm = b_to_vll.sm_effective(jnp.asarray(_pad(q2, _size_class(len(q2)))), inputs)
+    padded = jnp.asarray(_pad(q2, _size_class(len(q2))))
+    sm = b_to_vll.sm_effective(padded, inputs)
+    slope, r0 = (b_to_vll.xi_ratio_slope(padded, inputs), wilson._xi_ratio(inputs, False)) if with_slope else (None, None)
 
-    def at(nodes):
+    def at(nodes, xi_ratio=None):
+        """At the nodes; with `xi_ratio` (ξ_u/ξ_t at a CKM nuisance point) moved along the slope."""
         index = jnp.asarray(np.searchsorted(q2, nodes))
-        return sm._replace(c7=sm.c7[index], c9=sm.c9[index], c7bar=sm.c7bar[index], c9bar=sm.c9bar[index])
+        out = sm._replace(c7=sm.c7[index], c9=sm.c9[index], c7bar=sm.c7bar[index], c9bar=sm.c9bar[index])
+        if xi_ratio is None:
+            return out
+        d = xi_ratio - r0
+        move = lambda a, s, dr: a + dr * s[index]  # noqa: E731
+        return out._replace(c7=move(out.c7, slope.c7, d), c9=move(out.c9, slope.c9, d),
+                            c7bar=move(out.c7bar, slope.c7bar, jnp.conj(d)), c9bar=move(out.c9bar, slope.c9bar, jnp.conj(d)))  # fmt: skip
 
     return at
+
+
+def _direct_plan(components, inputs):
+    """[(mode, q² nodes padded to a size class, [(component index, quantity index, start, stop,
+    weights)])] for the components the nuisance path recomputes (all but B→X_sℓℓ)."""
+    by_mode = {}
+    for index, c in enumerate(components):
+        if c.mode.family != "xsll":
+            by_mode.setdefault(c.mode, []).append((index, c))
+    plan = []
+    for mode, items in by_mode.items():
+        names = _quantities(mode, inputs)[2]
+        q2, entries, start = [], [], 0
+        for index, c in items:
+            q, w = _nodes(c, inputs)
+            q2.append(q)
+            entries.append((index, names.index(c.quantity), start, start + len(q), w))
+            start += len(q)
+        q2 = np.concatenate(q2)
+        plan.append((mode, _pad(q2, _size_class(len(q2))), entries))
+    return plan
 
 
 class Predictions:
@@ -251,7 +283,7 @@ class Predictions:
     names, bad bins or q² outside the kinematic range, before anything is compiled.
     """
 
-    def __init__(self, observables, inputs: sm_inputs.Inputs = sm_inputs.DEFAULT, coefficients=None):
+    def __init__(self, observables, inputs: sm_inputs.Inputs = sm_inputs.DEFAULT, coefficients=None, nuisances=None):
         parsed = [_parse(o) for o in observables]
         for name, kind, mode, args in parsed:
             if kind != "<Rmue>":
@@ -268,6 +300,8 @@ class Predictions:
                 raise ValueError(f"coefficients must be a list of WCxf names, got {coefficients!r}")
             wcxf.check_names(coefficients)
         self.coefficients = frozenset(wcxf.NAMES if coefficients is None else coefficients)
+        self.nuisances = () if nuisances is None else jaxflav_nuisances.prior(nuisances).names
+        self._inputs = inputs
         self._build(list(components), inputs)
 
     def _kept(self, lepton):
@@ -280,7 +314,8 @@ class Predictions:
         for index, c in enumerate(components):
             by_lepton.setdefault(c.mode.lepton, {}).setdefault(c.mode, []).append((index, c))
         self._groups = []
-        sm_at = _sm_effective_for([c for c in components if c.mode.family in ("vll", "pll")], inputs)
+        sm_at = self._sm_at = _sm_effective_for([c for c in components if c.mode.family in ("vll", "pll")], inputs, bool(self.nuisances))
+        self._direct = _direct_plan(components, inputs)
         per_mode = {}
         for c in components:
             per_mode[c.mode] = per_mode.get(c.mode, 0) + len(_nodes(c, inputs)[0])
@@ -305,13 +340,64 @@ class Predictions:
             self._groups.append((lepton, jnp.asarray(q2), jnp.asarray(Q), np.concatenate(seg), jnp.asarray(Qsum), np.array(order), plan, kept, r0))
         self._n_components = len(components)
 
-    def __call__(self, wc=None):
+    def __call__(self, wc=None, nuisances=None):
         """Observables (array in the order given) for Wilson coefficients `wc`.
 
         `wc`: None (SM), a dict from WCxf names to numbers, arrays or functions of q², a function
         q² → such a dict (values broadcastable with q²), or a `jaxflav.wcxf.Resonance` (one
-        s-channel boson, integrated over bins exactly for any width).
+        s-channel boson, integrated over bins exactly for any width). `nuisances`: values of the
+        `nuisances` these Predictions were built for (`jaxflav.nuisances`, flavio's units), an
+        array in that order or a dict (names left out stay central); None: all central.
         """
+        values = self._form_values(wc)
+        if nuisances is None:
+            return self._combine(values)
+        if isinstance(wc, wcxf.Resonance):
+            raise ValueError("nuisances with a Resonance are not supported yet: pass its coefficients as functions of q²")
+        theta = self._nuisance_vector(nuisances)
+        for index, value in self._direct_values(wc, theta):
+            values = values.at[index].set(value)
+        return self._combine(values)
+
+    def _combine(self, values):
+        return jnp.stack([combine(values[jnp.array(idx)]) for idx, combine in self._recipes])
+
+    def _nuisance_vector(self, nuisances):
+        if isinstance(nuisances, dict):
+            unknown = sorted(set(nuisances) - set(self.nuisances))
+            if unknown:
+                raise ValueError(f"these Predictions vary the nuisances {list(self.nuisances)}; not {unknown} (pass nuisances= to include them)")
+            central = jaxflav_nuisances.prior(self.nuisances).central
+            return jnp.stack([jnp.asarray(nuisances.get(n, c), dtype=float) for n, c in zip(self.nuisances, central)])
+        theta = jnp.asarray(nuisances, dtype=float)
+        if theta.shape != (len(self.nuisances),):
+            raise ValueError(f"nuisances: expected {len(self.nuisances)} values ({', '.join(self.nuisances) or 'none were named'}), got shape {theta.shape}")
+        return theta
+
+    def _direct_values(self, wc, theta):
+        """[(component index, value)] of the B→Vℓℓ, B→Pℓℓ and B_{s,d}→ℓℓ components at nuisance point θ:
+        the amplitudes rebuilt at their nodes with the point's inputs and form factors, C7,9^eff moved
+        with the point's ξ_u/ξ_t (the QCDF spectator tables stay central, as flavio's)."""
+        inputs, ff = jaxflav_nuisances.inputs_and_formfactors(self.nuisances, theta, self._inputs)
+        out = []
+        for mode, q2, items in self._direct:
+            coefficients = _coefficients(wc, jnp.asarray(q2))
+            self._check_coefficients(coefficients)
+            x = jnp.broadcast_to(wcxf.form_vector(coefficients, mode.lepton, jnp.asarray(q2)), (len(q2), wcxf.DIM))
+            m_l = sm_inputs.lepton_mass(mode.lepton, inputs)
+            if mode.family == "bll":
+                quantities = _bll_rate(mode.process, m_l, inputs)(x[0], None)[None]
+            else:
+                module, process_ff = (b_to_vll, ff[b_to_vll.PROCESSES[mode.process].formfactors]) if mode.family == "vll" else (b_to_pll, ff["B->K"])
+                sm = self._sm_at(q2, wilson._xi_ratio(inputs, False))
+                had = module.hadronic(mode.process, inputs, process_ff)
+                per_node = lambda q, xq, s: module.direct_rates(q, xq, had, m_l, inputs, s)  # noqa: E731
+                axes = b_to_vll.SMEffective(0, 0, 0, 0, None, None)
+                quantities = jax.vmap(per_node, in_axes=(0, 0, axes))(jnp.asarray(q2), x, sm)
+            out += [(index, jnp.dot(jnp.asarray(w), quantities[start:stop, quantity])) for index, quantity, start, stop, w in items]
+        return out
+
+    def _form_values(self, wc):
         values = jnp.zeros(self._n_components)
         for lepton, q2, Q, seg, Qsum, order, plan, kept, r0 in self._groups:
             if isinstance(wc, wcxf.Resonance):
@@ -320,14 +406,17 @@ class Predictions:
             else:
                 group = self._component_values(wc, lepton, q2, Q, seg, Qsum, kept)
             values = values.at[order].set(group)
-        return jnp.stack([combine(values[jnp.array(idx)]) for idx, combine in self._recipes])
+        return values
 
-    def _component_values(self, wc, lepton, q2, Q, seg, Qsum, kept):
-        coefficients = _coefficients(wc, q2)
+    def _check_coefficients(self, coefficients):
         outside = sorted(set(coefficients) - self.coefficients)
         if outside:
             raise ValueError(f"these Predictions were built for {', '.join(sorted(self.coefficients))}; "
                              f"not for {', '.join(outside)} (pass coefficients= to include them)")  # fmt: skip
+
+    def _component_values(self, wc, lepton, q2, Q, seg, Qsum, kept):
+        coefficients = _coefficients(wc, q2)
+        self._check_coefficients(coefficients)
         if all(jnp.ndim(v) == 0 for v in coefficients.values()):
             r = forms.to_real(wcxf.form_vector(coefficients, lepton, jnp.zeros(()))[kept])
             return forms.values(Qsum, r)

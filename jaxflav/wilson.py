@@ -468,23 +468,29 @@ def _y_loops(q2, c, inputs):
     return y_loops(q2, c[:6], inputs.m_c_pole, inputs.m_b_pole, inputs.mu_b)
 
 
-def c7_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False):
+def _ratio(inputs, cp_conjugate, xi_ratio):
+    if xi_ratio is None:
+        return _xi_ratio(inputs, cp_conjugate)
+    return jnp.conj(xi_ratio) if cp_conjugate else xi_ratio
+
+
+def c7_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False, xi_ratio=None):
     """C₇^eff(q²) = C₇^eff + δC₇(q²) of b → sℓℓ at the SM point (flavio's `c['7']`), complex.
 
     q² in GeV² (0 ≤ q² ≤ 34.5 GeV²; broadcasts). `cp_conjugate=True` gives the b̄ → s̄ℓℓ value
-    (ξ_u/ξ_t conjugated).
+    (ξ_u/ξ_t conjugated). `xi_ratio`: ξ_u/ξ_t instead of the inputs' (C₇^eff is affine in it).
     """
     q2, c = _prepare(q2, inputs)
-    return c.C7eff + _delta_c7(q2, c, inputs, _xi_ratio(inputs, cp_conjugate))
+    return c.C7eff + _delta_c7(q2, c, inputs, _ratio(inputs, cp_conjugate, xi_ratio))
 
 
-def c9_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False):
+def c9_eff(q2, inputs: Inputs = DEFAULT, cp_conjugate: bool = False, xi_ratio=None):
     """C₉^eff(q²) = C₉ + Y(q²) + (ξ_u/ξ_t) Y_u(q²) + δC₉(q²) at the SM point (flavio's `c['v']`).
 
     q² in GeV² (0 < q² ≤ 34.5 GeV²; broadcasts); complex. `cp_conjugate=True` gives the b̄ → s̄ℓℓ
-    value (ξ_u/ξ_t conjugated).
+    value (ξ_u/ξ_t conjugated). `xi_ratio`: ξ_u/ξ_t instead of the inputs' (C₉^eff is affine in it).
     """
     q2, c = _prepare(q2, inputs)
-    ratio = _xi_ratio(inputs, cp_conjugate)
+    ratio = _ratio(inputs, cp_conjugate, xi_ratio)
     y, y_u = _y_loops(q2, c, inputs)
     return c.C9 + y + ratio * y_u + _delta_c9(q2, c, inputs, ratio)

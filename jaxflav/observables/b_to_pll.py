@@ -48,12 +48,12 @@ class Hadronic(NamedTuple):
     formfactors: formfactors.BToPParams
 
 
-def hadronic(process: str, inputs=sm_inputs.DEFAULT) -> Hadronic:
-    """The `Hadronic` constants of "B+->K" or "B0->K"."""
+def hadronic(process: str, inputs=sm_inputs.DEFAULT, ff=None) -> Hadronic:
+    """The `Hadronic` constants of "B+->K" or "B0->K"; `ff` a `formfactors.BToPParams` instead of the default."""
     if process not in PROCESSES:
         raise ValueError(f"unknown B→Kℓℓ process {process!r}; known: {', '.join(PROCESSES)}")
     p = PROCESSES[process]
-    return Hadronic(getattr(inputs, p.B), getattr(inputs, p.P), getattr(inputs, p.tau) / sm_inputs.HBAR, formfactors.BSZ_B_TO_K)
+    return Hadronic(getattr(inputs, p.B), getattr(inputs, p.P), getattr(inputs, p.tau) / sm_inputs.HBAR, formfactors.BSZ_B_TO_K if ff is None else ff)
 
 
 def amplitudes(q2, x, had: Hadronic, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
@@ -85,10 +85,10 @@ class Node(NamedTuple):
     tau: float  # GeV⁻¹
 
 
-def nodes(q2, process, m_l, inputs=sm_inputs.DEFAULT, sm=None):
-    """`Node`s at the q² values of the 1-D array `q2`."""
+def nodes(q2, process, m_l, inputs=sm_inputs.DEFAULT, sm=None, ff=None):
+    """`Node`s at the q² values of the 1-D array `q2` (`inputs`, form factors `ff` may be traced)."""
     q2 = jnp.asarray(q2, dtype=float)
-    return _nodes(q2, hadronic(process, inputs), m_l, inputs, sm_effective(q2, inputs) if sm is None else sm)
+    return _nodes(q2, hadronic(process, inputs, ff), m_l, inputs, sm_effective(q2, inputs) if sm is None else sm)
 
 
 @jax.jit
@@ -107,8 +107,19 @@ def _rate(h, q2, m_B, m_P, m_l):
 
 def rates(x, node):
     """[τ_B (Γ + Γ̄)/2] at one node: the CP-averaged dBR/dq², quadratic in x."""
-    gamma = _rate(node.T @ x, node.q2, node.m_B, node.m_P, node.m_l)
-    gamma_bar = _rate(node.Tbar @ jnp.conj(x), node.q2, node.m_B, node.m_P, node.m_l)
+    return _rates(node.T @ x, node.Tbar @ jnp.conj(x), node)
+
+
+def direct_rates(q2, x, had: Hadronic, m_l, inputs, sm):
+    """`rates` at one q² straight from the amplitudes of x (for points whose inputs or form
+    factors vary). `sm`: the `b_to_vll.SMEffective` at this q²."""
+    h, hbar = (amplitudes(q2, x, had, m_l, inputs, cp, sm) for cp in (False, True))
+    return _rates(h, hbar, Node(q2, None, None, had.m_B, had.m_P, m_l, had.tau))
+
+
+def _rates(h, hbar, node):
+    gamma = _rate(h, node.q2, node.m_B, node.m_P, node.m_l)
+    gamma_bar = _rate(hbar, node.q2, node.m_B, node.m_P, node.m_l)
     return jnp.stack([node.tau * (gamma + gamma_bar) / 2])
 
 

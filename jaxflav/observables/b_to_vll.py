@@ -63,12 +63,19 @@ class SMEffective(NamedTuple):
 
 
 @jax.jit
-def sm_effective(q2, inputs=sm_inputs.DEFAULT):
-    """`SMEffective` at the q² values (GeV²) of `q2`."""
+def sm_effective(q2, inputs=sm_inputs.DEFAULT, xi_ratio=None):
+    """`SMEffective` at the q² values (GeV²) of `q2` (`xi_ratio`: ξ_u/ξ_t instead of the inputs')."""
     sm = wilson.sm_coefficients(inputs)
-    c7, c9 = wilson.c7_eff(q2, inputs), wilson.c9_eff(q2, inputs)
-    c7bar, c9bar = wilson.c7_eff(q2, inputs, cp_conjugate=True), wilson.c9_eff(q2, inputs, cp_conjugate=True)
+    c7, c9 = wilson.c7_eff(q2, inputs, xi_ratio=xi_ratio), wilson.c9_eff(q2, inputs, xi_ratio=xi_ratio)
+    c7bar, c9bar = wilson.c7_eff(q2, inputs, True, xi_ratio), wilson.c9_eff(q2, inputs, True, xi_ratio)
     return SMEffective(c7, c9, c7bar, c9bar, sm.C7p, sm.C10)
+
+
+def xi_ratio_slope(q2, inputs=sm_inputs.DEFAULT):
+    """∂`SMEffective`/∂(ξ_u/ξ_t) at q² (c7, c9 and, for the CP conjugates, ∂/∂(ξ_u/ξ_t)*): the
+    effective coefficients are affine in the ratio, so a CKM point moves them by (r − r₀)·slope."""
+    one, zero = sm_effective(q2, inputs, 1.0 + 0j), sm_effective(q2, inputs, 0j)
+    return SMEffective(*(a - b for a, b in zip(one[:4], zero[:4])), 0.0, 0.0)
 
 
 def effective_coefficients(x, sm: SMEffective, cp_conjugate):
@@ -199,8 +206,9 @@ class Hadronic(NamedTuple):
     qcdf: qcdf.Table
 
 
-def hadronic(process: str, inputs=sm_inputs.DEFAULT) -> Hadronic:
-    """The `Hadronic` constants of `process` ("B0->K*", "B+->K*", "Bs->phi")."""
+def hadronic(process: str, inputs=sm_inputs.DEFAULT, ff=None) -> Hadronic:
+    """The `Hadronic` constants of `process` ("B0->K*", "B+->K*", "Bs->phi"); `ff`: form-factor
+    parameters (`formfactors.BToVParams`, e.g. at a nuisance point) instead of the defaults."""
     if process not in PROCESSES:
         raise ValueError(f"unknown B→Vℓℓ process {process!r}; known: {', '.join(PROCESSES)}")
     p = PROCESSES[process]
@@ -209,7 +217,7 @@ def hadronic(process: str, inputs=sm_inputs.DEFAULT) -> Hadronic:
         getattr(inputs, p.V),
         getattr(inputs, p.tau) / sm_inputs.HBAR,
         inputs.y_s if p.mixing else 0.0,
-        formfactors.B_TO_V_PROCESSES[p.formfactors],
+        formfactors.B_TO_V_PROCESSES[p.formfactors] if ff is None else ff,
         qcdf.table(p.qcdf),
     )
 
@@ -243,10 +251,11 @@ class Node(NamedTuple):
     phase: complex  # e^{iφ} = −q/p (B_s mixing)
 
 
-def nodes(q2, process, lepton_mass, inputs=sm_inputs.DEFAULT, sm=None):
-    """`Node`s at the q² values of the 1-D array `q2` (leading axis), computed once per likelihood."""
+def nodes(q2, process, lepton_mass, inputs=sm_inputs.DEFAULT, sm=None, ff=None):
+    """`Node`s at the q² values of the 1-D array `q2` (leading axis), computed once per likelihood
+    (or per nuisance point: `inputs` and the form factors `ff` may be traced)."""
     q2 = jnp.asarray(q2, dtype=float)
-    return _nodes(q2, hadronic(process, inputs), lepton_mass, inputs, sm_effective(q2, inputs) if sm is None else sm)
+    return _nodes(q2, hadronic(process, inputs, ff), lepton_mass, inputs, sm_effective(q2, inputs) if sm is None else sm)
 
 
 @jax.jit
@@ -265,7 +274,19 @@ def rates(x, node):
     "dBR/dq2" (half the rate's), the coefficients "J1s" … "J9", from which flavio's S_i, A_FB,
     F_L, P_i and P′_i are ratios, and their normalisation "SA_den" (τ(Γ + Γ̄) for y = 0).
     """
-    H, Hbar = node.T @ x, node.Tbar @ jnp.conj(x)
+    return _rates(node.T @ x, node.Tbar @ jnp.conj(x), node)
+
+
+def direct_rates(q2, x, had: Hadronic, lepton_mass, inputs, sm):
+    """`rates` at one q² straight from the amplitudes of x (no amplitude matrices): for points
+    whose inputs or form factors vary (nuisances). `sm`: the `SMEffective` at this q²."""
+    H = amplitudes(q2, x, had, lepton_mass, inputs, False, sm)
+    Hbar = amplitudes(q2, x, had, lepton_mass, inputs, True, sm)
+    xi_t = sm_inputs.xi(inputs, "t", "bs")
+    return _rates(H, Hbar, Node(q2, None, None, had.m_B, had.m_V, lepton_mass, had.tau, had.y, jnp.conj(xi_t) / xi_t))
+
+
+def _rates(H, Hbar, node):
     args = (node.q2, node.m_B, node.m_V, node.m_l)
     a, abar = angular(H, *args), angular(Hbar, *args)
     h = mixing(H, node.phase * Hbar[jnp.array([0, 2, 1, 3, 5, 4, 6, 7])] * jnp.array([1, 1, 1, 1, 1, 1, 1, -1]), *args)
