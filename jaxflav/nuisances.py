@@ -12,9 +12,9 @@ B_s→φℓℓ and B→Kℓℓ, |V_us|, |V_ub|, |V_cb|, γ, the decay constants 
     prior.sample(key, n)                         # (n, dim) draws
     prior.from_standard(z)                       # μ + L z: NUTS and fits work in z ~ N(0, 1)
 
-`inputs_and_formfactors(names, values)` maps a point to the `jaxflav.inputs.Inputs` and the
-form-factor parameters (`jaxflav.formfactors`) the observables are computed with. The subleading
-parameters are read (their priors are here) but do not act yet: `ACTING` names those that do.
+`point(names, values)` maps a point to what the observables are computed with: the
+`jaxflav.inputs.Inputs`, the form-factor parameters (`jaxflav.formfactors`) and flavio's
+subleading-hadronic shifts of the B→K*, B_s→φ and B→K amplitudes.
 """
 
 import functools
@@ -113,15 +113,46 @@ def _form_factor_slot(name):
     return _FF_PROCESSES[process], field, int(order) - (1 if ff in _SHIFTED else 0)
 
 
-ACTING = tuple(n for n in known() if n in _INPUTS or n in _LIFETIMES or n == "DeltaGamma/Gamma_Bs" or _form_factor_slot(n))
-"""The names that change a prediction today (the subleading-hadronic parameters do not yet)."""
+_SUBLEADING_PROCESSES = {"B0->K*0": "vll", "B+->K*+": "vll", "Bs->phi": "vll", "B0->K0": "pll", "B+->K+": "pll"}
 
 
-def inputs_and_formfactors(names, values, inputs=sm_inputs.DEFAULT):
-    """(`Inputs`, {process: form-factor parameters}) with the named nuisances set to `values`
-    (a 1-D array in the order of `names`, traced or not; flavio's units). Names not in `ACTING`
-    are ignored; processes without a nuisance keep their defaults."""
+def _subleading_slot(name):
+    """(flavio process, index in that family's SUBLEADING order, 1 or 1j) of a subleading-hadronic
+    parameter ("B0->K*0 deltaC9 c_+ Im" → ("B0->K*0", 7, 1j)), None for other names."""
+    from jaxflav.observables import b_to_pll, b_to_vll
+
+    for process, family in _SUBLEADING_PROCESSES.items():
+        if name.startswith(process + " "):
+            rest, _, part = name[len(process) + 1 :].rpartition(" ")
+            order = (b_to_vll if family == "vll" else b_to_pll).SUBLEADING
+            if rest in order and part in ("Re", "Im"):
+                return process, order.index(rest), 1 if part == "Re" else 1j
+    return None
+
+
+ACTING = tuple(n for n in known() if n in _INPUTS or n in _LIFETIMES or n == "DeltaGamma/Gamma_Bs" or _form_factor_slot(n) or _subleading_slot(n))
+"""The names that change a prediction: all of `known()` but f_B+, which in flavio enters only the
+B⁺→K*⁺ QCDF tables (computed once at the central inputs, in flavio as here)."""
+
+
+class Point(NamedTuple):
+    """What a nuisance point sets: the inputs, the form-factor parameters by process ("B->K*",
+    "Bs->phi", "B->K"), and the subleading-hadronic shifts by flavio process ("B0->K*0", …:
+    complex arrays in the order of `b_to_vll.SUBLEADING` / `b_to_pll.SUBLEADING`)."""
+
+    inputs: sm_inputs.Inputs
+    formfactors: dict
+    subleading: dict
+
+
+def point(names, values, inputs=sm_inputs.DEFAULT) -> Point:
+    """The `Point` with the named nuisances set to `values` (a 1-D array in the order of `names`,
+    traced or not; flavio's units). What is not named keeps its default (subleading shifts: 0)."""
+    from jaxflav.observables import b_to_pll, b_to_vll
+
     replace, ff = {}, {p: formfactors.B_TO_V_PROCESSES.get(p) or formfactors.B_TO_P_PROCESSES[p] for p in _FF_PROCESSES.values()}
+    size = {"vll": len(b_to_vll.SUBLEADING), "pll": len(b_to_pll.SUBLEADING)}
+    sub = {p: jnp.zeros(size[f], dtype=complex) for p, f in _SUBLEADING_PROCESSES.items()}
     for k, name in enumerate(names):
         v = values[k]
         if name in _INPUTS:
@@ -135,4 +166,7 @@ def inputs_and_formfactors(names, values, inputs=sm_inputs.DEFAULT):
             coefficients = list(getattr(ff[process], field))
             coefficients[index] = v
             ff[process] = ff[process]._replace(**{field: tuple(coefficients)})
-    return inputs._replace(**replace), ff
+        elif (slot := _subleading_slot(name)) is not None:
+            process, index, unit = slot
+            sub[process] = sub[process].at[index].add(unit * v)
+    return Point(inputs._replace(**replace), ff, sub)

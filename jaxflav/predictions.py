@@ -251,6 +251,9 @@ def _sm_effective_for(components, inputs, with_slope=False):
     return at
 
 
+_SUBLEADING_NAMES = {"B0->K*": "B0->K*0", "B+->K*": "B+->K*+", "Bs->phi": "Bs->phi", "B0->K": "B0->K0", "B+->K": "B+->K+"}  # flavio's
+
+
 def _direct_plan(components, inputs):
     """[(mode, q² nodes padded to a size class, [(component index, quantity index, start, stop,
     weights)])] for the components the nuisance path recomputes (all but B→X_sℓℓ)."""
@@ -376,9 +379,9 @@ class Predictions:
 
     def _direct_values(self, wc, theta):
         """[(component index, value)] of the B→Vℓℓ, B→Pℓℓ and B_{s,d}→ℓℓ components at nuisance point θ:
-        the amplitudes rebuilt at their nodes with the point's inputs and form factors, C7,9^eff moved
-        with the point's ξ_u/ξ_t (the QCDF spectator tables stay central, as flavio's)."""
-        inputs, ff = jaxflav_nuisances.inputs_and_formfactors(self.nuisances, theta, self._inputs)
+        the amplitudes rebuilt at their nodes with the point's inputs, form factors and subleading
+        shifts, C7,9^eff moved with its ξ_u/ξ_t (the QCDF spectator tables stay central, as flavio's)."""
+        inputs, ff, sub = jaxflav_nuisances.point(self.nuisances, theta, self._inputs)
         out = []
         for mode, q2, items in self._direct:
             coefficients = _coefficients(wc, jnp.asarray(q2))
@@ -391,7 +394,8 @@ class Predictions:
                 module, process_ff = (b_to_vll, ff[b_to_vll.PROCESSES[mode.process].formfactors]) if mode.family == "vll" else (b_to_pll, ff["B->K"])
                 sm = self._sm_at(q2, wilson._xi_ratio(inputs, False))
                 had = module.hadronic(mode.process, inputs, process_ff)
-                per_node = lambda q, xq, s: module.direct_rates(q, xq, had, m_l, inputs, s)  # noqa: E731
+                d = sub[_SUBLEADING_NAMES[mode.process]]
+                per_node = lambda q, xq, s: module.direct_rates(q, xq, had, m_l, inputs, s, d)  # noqa: E731
                 axes = b_to_vll.SMEffective(0, 0, 0, 0, None, None)
                 quantities = jax.vmap(per_node, in_axes=(0, 0, axes))(jnp.asarray(q2), x, sm)
             out += [(index, jnp.dot(jnp.asarray(w), quantities[start:stop, quantity])) for index, quantity, start, stop, w in items]

@@ -38,7 +38,7 @@ def test_prior_is_flavios_and_its_centre_is_jaxflavs_default():
     assert prior.dim == 123 and len(set(prior.names)) == prior.dim
     assert np.allclose(prior.covariance, prior.covariance.T) and np.all(np.linalg.eigvalsh(prior.covariance) > 0)
     assert np.allclose(prior.cholesky @ prior.cholesky.T, prior.covariance, rtol=1e-12, atol=0)
-    got, ff = nuisances.inputs_and_formfactors(prior.names, prior.central)
+    got, ff, sub = nuisances.point(prior.names, prior.central)
     for field in inputs.Inputs._fields:
         assert getattr(got, field) == pytest.approx(getattr(inputs.DEFAULT, field), rel=1e-15), field
     assert ff == {"B->K*": formfactors.BSZ_B_TO_KSTAR, "Bs->phi": formfactors.BSZ_BS_TO_PHI, "B->K": formfactors.BSZ_B_TO_K}

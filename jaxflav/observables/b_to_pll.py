@@ -56,14 +56,26 @@ def hadronic(process: str, inputs=sm_inputs.DEFAULT, ff=None) -> Hadronic:
     return Hadronic(getattr(inputs, p.B), getattr(inputs, p.P), getattr(inputs, p.tau) / sm_inputs.HBAR, formfactors.BSZ_B_TO_K if ff is None else ff)
 
 
-def amplitudes(q2, x, had: Hadronic, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
+SUBLEADING = ("deltaC9 a", "deltaC9 b", "deltaC9 c")
+"""flavio 2.7.1's subleading-hadronic parameters of B→Kℓℓ (each a complex Re + i Im): an effective
+shift of C₉ in h_V, a + b q² (q² in GeV²) for q² ≤ 9 GeV², c for q² > 14 GeV², none in between
+(flavio's `bpll_subleading.py`, its default implementations; the same shift, with the
+unconjugated prefactor, in the decay and its CP conjugate)."""
+
+
+def amplitudes(q2, x, had: Hadronic, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None, sub=None):
     """(h_V, h_A, h_P, h_S) on the last axis, linear in x (in x* for the CP conjugate).
-    `had`: `hadronic(process)`; `sm`: `b_to_vll.sm_effective(q2, inputs)` when already computed."""
+    `had`: `hadronic(process)`; `sm`: `b_to_vll.sm_effective(q2, inputs)` when already computed;
+    `sub`: the SUBLEADING parameters (complex (3,); None: 0, flavio's central values)."""
     sm = sm_effective(q2, inputs) if sm is None else sm
     m_B, m_P = had.m_B, had.m_P
     xi_t = sm_inputs.xi(inputs, "t", "bs")
-    norm = 4 * inputs.GF / jnp.sqrt(2) * (jnp.conj(xi_t) if cp_conjugate else xi_t) * inputs.alpha_e / (4 * jnp.pi)
+    norm0 = 4 * inputs.GF / jnp.sqrt(2) * xi_t * inputs.alpha_e / (4 * jnp.pi)
+    norm = jnp.conj(norm0) if cp_conjugate else norm0
     c7, c7p, c9, c9p, c10, c10p, cs, csp, cp, cpp = effective_coefficients(x, sm, cp_conjugate)
+    if sub is not None:
+        shift = jnp.where(q2 <= 9, sub[0] + sub[1] * q2, jnp.where(q2 > 14, sub[2], 0.0))
+        c9 = c9 + x[0] * shift * norm0 / norm  # the same shift in both, as flavio
     ff = formfactors.b_to_p(q2, "B->K", params=had.formfactors)
     sl = sqrt_safe(kallen(m_B**2, m_P**2, q2))
     h_v = sl / (2 * jnp.sqrt(q2)) * (2 * inputs.m_b / (m_B + m_P) * (c7 + c7p) * ff["fT"] + (c9 + c9p) * ff["f+"])
@@ -110,10 +122,10 @@ def rates(x, node):
     return _rates(node.T @ x, node.Tbar @ jnp.conj(x), node)
 
 
-def direct_rates(q2, x, had: Hadronic, m_l, inputs, sm):
-    """`rates` at one q² straight from the amplitudes of x (for points whose inputs or form
-    factors vary). `sm`: the `b_to_vll.SMEffective` at this q²."""
-    h, hbar = (amplitudes(q2, x, had, m_l, inputs, cp, sm) for cp in (False, True))
+def direct_rates(q2, x, had: Hadronic, m_l, inputs, sm, sub=None):
+    """`rates` at one q² straight from the amplitudes of x (for points whose inputs, form factors
+    or subleading parameters `sub` vary). `sm`: the `b_to_vll.SMEffective` at this q²."""
+    h, hbar = (amplitudes(q2, x, had, m_l, inputs, cp, sm, sub) for cp in (False, True))
     return _rates(h, hbar, Node(q2, None, None, had.m_B, had.m_P, m_l, had.tau))
 
 

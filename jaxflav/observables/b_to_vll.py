@@ -117,6 +117,28 @@ def helicity_amplitudes(q2, c, ff, m_B, m_V, m_b, m_l, norm):
     return norm * jnp.stack([h0v, hpv, hmv, h0a, hpa, hma, hp, hs])
 
 
+SUBLEADING = ("delta_C7 a_0", "delta_C7 b_0", "delta_C7p a_+", "delta_C7p b_+", "delta_C7 a_-", "delta_C7 b_-",
+              "deltaC9 c_0", "deltaC9 c_+", "deltaC9 c_-")  # fmt: skip
+"""flavio 2.7.1's subleading-hadronic parameters of B→Vℓℓ (each a complex Re + i Im), the order of `subleading`."""
+
+
+def subleading(q2, d, ff, m_B, m_V, m_b, norm):
+    """Shifts of (H_0^V, H_+^V, H_−^V) that parametrise subleading hadronic effects, as flavio
+    2.7.1 (`bvll/subleading.py`, its default implementations): for q² ≤ 9 GeV² effective shifts
+    δC₇ = (a + b q²/m_B²) m_B/(2m_b) of C₇ in H_0 (a_0, b_0) and H_− (a_−, b_−) and of C₇′ in H_+
+    (a_+, b_+); for q² > 14 GeV² constant shifts c_λ of C₉ in H_λ; none in between. `d`: complex
+    (9,) in the order of SUBLEADING. flavio adds the same shift (with the unconjugated prefactor
+    `norm`) to the decay and to its CP conjugate."""
+    scale, t = m_B / (2 * m_b), q2 / m_B**2
+
+    def amplitude(k, c7=0.0, c7p=0.0, c9=0.0):
+        return helicity_amplitudes(q2, (c7, c7p, c9, 0, 0, 0, 0, 0, 0, 0), ff, m_B, m_V, m_b, 0.0, norm)[k]
+
+    low = jnp.stack([amplitude(0, c7=(d[0] + d[1] * t) * scale), amplitude(1, c7p=(d[2] + d[3] * t) * scale), amplitude(2, c7=(d[4] + d[5] * t) * scale)])
+    high = jnp.stack([amplitude(0, c9=d[6]), amplitude(1, c9=d[7]), amplitude(2, c9=d[8])])
+    return jnp.where(q2 <= 9, low, jnp.where(q2 > 14, high, 0.0))
+
+
 def _phase_space(q2, m_B, m_V, m_l):
     """P_f = √λ_B β / (2⁹ π³ m_B³), the common factor of the angular coefficients."""
     beta = sqrt_safe(1 - 4 * m_l**2 / q2)
@@ -222,18 +244,21 @@ def hadronic(process: str, inputs=sm_inputs.DEFAULT, ff=None) -> Hadronic:
     )
 
 
-def amplitudes(q2, x, had: Hadronic, lepton_mass, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None):
+def amplitudes(q2, x, had: Hadronic, lepton_mass, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None, sub=None):
     """The seven helicity amplitudes (last axis, order AMPLITUDES) at q² for the form vector x,
     QCDF corrections included. The CP-conjugate amplitudes are linear in x*.
-    `had`: `hadronic(process)`; `sm`: `sm_effective(q2, inputs)` when already computed."""
+    `had`: `hadronic(process)`; `sm`: `sm_effective(q2, inputs)` when already computed; `sub`:
+    subleading-hadronic parameters (`subleading`; None: 0, flavio's central values)."""
     sm = sm_effective(q2, inputs) if sm is None else sm
     xi_t = sm_inputs.xi(inputs, "t", "bs")
-    xi_t = jnp.conj(xi_t) if cp_conjugate else xi_t
-    norm = 4 * inputs.GF / jnp.sqrt(2) * xi_t * inputs.alpha_e / (4 * jnp.pi)
+    norm0 = 4 * inputs.GF / jnp.sqrt(2) * xi_t * inputs.alpha_e / (4 * jnp.pi)
+    norm = jnp.conj(norm0) if cp_conjugate else norm0
     ff = formfactors.b_to_v(q2, "B->K*", params=had.formfactors)
     c = effective_coefficients(x, sm, cp_conjugate)
     H = helicity_amplitudes(q2, c, ff, had.m_B, had.m_V, inputs.m_b, lepton_mass, norm)
     spectator = qcdf.vector_amplitudes(q2, had.qcdf, cp_conjugate)  # (H_0^V, H_+^V, H_-^V)
+    if sub is not None:
+        spectator = spectator + subleading(q2, sub, ff, had.m_B, had.m_V, inputs.m_b, norm0)
     return jnp.moveaxis(H, 0, -1).at[..., :3].add(x[0] * jnp.moveaxis(spectator, 0, -1))
 
 
@@ -277,11 +302,12 @@ def rates(x, node):
     return _rates(node.T @ x, node.Tbar @ jnp.conj(x), node)
 
 
-def direct_rates(q2, x, had: Hadronic, lepton_mass, inputs, sm):
+def direct_rates(q2, x, had: Hadronic, lepton_mass, inputs, sm, sub=None):
     """`rates` at one q² straight from the amplitudes of x (no amplitude matrices): for points
-    whose inputs or form factors vary (nuisances). `sm`: the `SMEffective` at this q²."""
-    H = amplitudes(q2, x, had, lepton_mass, inputs, False, sm)
-    Hbar = amplitudes(q2, x, had, lepton_mass, inputs, True, sm)
+    whose inputs, form factors or subleading parameters `sub` vary (nuisances). `sm`: the
+    `SMEffective` at this q²."""
+    H = amplitudes(q2, x, had, lepton_mass, inputs, False, sm, sub)
+    Hbar = amplitudes(q2, x, had, lepton_mass, inputs, True, sm, sub)
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     return _rates(H, Hbar, Node(q2, None, None, had.m_B, had.m_V, lepton_mass, had.tau, had.y, jnp.conj(xi_t) / xi_t))
 

@@ -4,9 +4,8 @@ nuisance prior (jaxflav/data/nuisances.json), for the nuisance path of jaxflav.p
 Run from the repository root with a Python that has flavio 2.7.1 (a few minutes on 2 processes):
     /tmp/flv/bin/python tests/data/make_flavio_nuisances.py
 
-Points: POINTS draws (numpy seed SEED) of the Gaussian prior of every nuisance outside the
-"subleading hadronic" group (those do not act in jaxflav yet: they stay at flavio's central 0),
-block by block as nuisances.json stores them (θ = μ + L z, L the Cholesky factor). Each point
+Points: POINTS draws (numpy seed SEED) of the Gaussian prior of every nuisance, block by block as
+nuisances.json stores them (θ = μ + L z, L the Cholesky factor). Each point
 sets flavio's parameters (all others central) and evaluates OBSERVABLES with
 `Observable.prediction_par` in the SM and at one new-physics point (WC, basis 'flavio', 4.8 GeV).
 
@@ -44,7 +43,7 @@ warnings.filterwarnings("ignore")
 
 
 def draws():
-    blocks = [b for b in json.loads((ROOT / "jaxflav/data/nuisances.json").read_text())["blocks"] if b["group"] != "subleading hadronic"]
+    blocks = json.loads((ROOT / "jaxflav/data/nuisances.json").read_text())["blocks"]
     rng = np.random.default_rng(SEED)
     names, values = [], []
     for b in blocks:
