@@ -35,3 +35,11 @@ def np_prediction(name, wc, *args):
     from jaxflav import predictions
 
     return predictions.np_prediction(name, wc, *args)
+
+
+def theory_covariance(observables, wc=None, n=2000, **options):
+    """(central values, covariance) of b→sℓℓ observables over the theory nuisance priors, by a
+    vmapped Monte Carlo (as flavio's `sm_covariance`); see `jaxflav.theory.theory_covariance`."""
+    from jaxflav import theory
+
+    return theory.theory_covariance(observables, wc, n, **options)

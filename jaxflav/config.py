@@ -7,6 +7,8 @@ can predict) and the settings of each job:
     model = "wilson"
     measurements = "rashed2026_table1"       # packaged name or a path relative to this file,
                                              # or a list: ["bsmumu-2019", "kang2021_kaon", …]
+    theory = "none" | "covariance"           # data sets: experimental errors only, or with the
+                                             # SM theory covariance (jaxflav.theory)
     [parameters.C9_bsmumu]
     range = [-3.0, 2.0]                      # scale = "log" needs 0 < low; prior = "uniform" | "normal"
     [fixed]    eps_Z = 0.002                 # model parameters held at a value (not fitted)
@@ -47,7 +49,8 @@ LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust m
     "samples": (4, 10**7),
     "chunk": (1, 2**24),
 }
-TOP = {"description", "model", "measurements", "parameters", "fixed", "out", *SECTIONS}
+TOP = {"description", "model", "measurements", "theory", "parameters", "fixed", "out", *SECTIONS}
+THEORY = {"none": None, "covariance": "covariance"}  # `theory` in a config → jaxflav.likelihood.THEORY
 PARAMETER_KEYS = {"range", "scale", "prior", "mean", "sigma"}
 
 
@@ -63,6 +66,7 @@ class Config(NamedTuple):
     scan: dict
     out: str | None
     raw: dict  # the TOML as read, for result files
+    theory: str | None = None  # how data sets carry theory uncertainties (jaxflav.likelihood.THEORY)
 
 
 def presets():
@@ -187,7 +191,10 @@ def load(preset_or_path) -> Config:
     fit = _section(doc, "fit", where)
     if fit["method"] != "lbfgs":  # fits.minimize's projected L-BFGS is the one minimiser
         raise ValueError(f"{where}: fit.method must be lbfgs, got {fit['method']!r}")
-    return Config(where, doc.get("description", ""), model.name, table, parameters, fixed, fit, _section(doc, "sample", where), scan, doc.get("out"), doc)
+    theory = doc.get("theory", "none")
+    if theory not in THEORY:
+        raise ValueError(f"{where}: theory must be one of {', '.join(THEORY)}, got {theory!r}")
+    return Config(where, doc.get("description", ""), model.name, table, parameters, fixed, fit, _section(doc, "sample", where), scan, doc.get("out"), doc, THEORY[theory])
 
 
 def scan_design(config: Config):
@@ -234,7 +241,7 @@ def problem(config: Config) -> Problem:
     """The χ² of a config: its model against its measurement files (`jaxflav.likelihood.Likelihood`)."""
     space = Space(config.parameters)
     names = config.measurements if isinstance(config.measurements, tuple) else (config.measurements,)
-    like = likelihood.Likelihood(models.get(config.model), names, config.fixed, [p.name for p in config.parameters])
+    like = likelihood.Likelihood(models.get(config.model), names, config.fixed, [p.name for p in config.parameters], config.theory)
     terms = lambda x: like.terms(space.as_dict(x))  # noqa: E731
     return Problem(space, like, lambda x: sum(terms(x).values()), terms)
 

@@ -15,7 +15,8 @@ A data set is a TOML file under `jaxflav/data/` (`bsmumu-2019.toml`) or a path:
   each side the errors in quadrature (flavio's AsymmetricNormalDistribution); χ² = r²/σ(r)²;
 - several values: a multivariate normal with σ_i² = Σ σ² + Σ up·down over the error sources
   (flavio's symmetrisation of correlated asymmetric errors) and covariance σ_i ρ_ij σ_j;
-- likelihood1d: Δχ² = −2 ln(pdf/max pdf), linear in between the points; beyond the table it
+- likelihood1d: Δχ² = −2 ln(pdf/max pdf), a monotone cubic between the points (C¹, so that
+  gradients and Hessians are smooth; flavio interpolates the pdf linearly); beyond the table it
   grows as its edge slope (if outward rising) plus (d/w)², w the half-width of the Δχ² = 1
   interval, so that fits that start far away are pulled back smoothly.
 Every file is checked on load; a mistake is a ValueError naming file, measurement and field.
@@ -51,6 +52,7 @@ class Tabulated(NamedTuple):
     delta_chi2: np.ndarray  # −2 ln(pdf/max) at x
     slopes: tuple  # (left, right) outward slopes of Δχ² at the table's ends (≥ 0)
     width: float  # half-width of the Δχ² = 1 interval
+    tangents: np.ndarray  # dΔχ²/dx at x (monotone cubic: `_pchip_tangents`)
 
 
 class DataSet(NamedTuple):
@@ -170,7 +172,29 @@ def _tabulated(raw, where, known):
     inside = x[delta <= 1.0]
     width = max((inside.max() - inside.min()) / 2, np.diff(x).min())
     slopes = (max(0.0, (delta[0] - delta[1]) / (x[1] - x[0])), max(0.0, (delta[-1] - delta[-2]) / (x[-1] - x[-2])))
-    return Tabulated(raw["name"], (observable,), x, delta, slopes, float(width))
+    return Tabulated(raw["name"], (observable,), x, delta, slopes, float(width), _pchip_tangents(x, delta))
+
+
+def _pchip_tangents(x, y):
+    """Tangents of the monotone piecewise-cubic Hermite interpolant through (x, y) (Fritsch and
+    Carlson, SIAM J. Numer. Anal. 17 (1980) 238, with Fritsch–Butland's weighted harmonic mean;
+    one-sided secants at the ends): C¹, no overshoot between the points."""
+    h, d = np.diff(x), np.diff(y) / np.diff(x)
+    m = np.empty_like(y)
+    m[0], m[-1] = d[0], d[-1]
+    w1, w2 = 2 * h[1:] + h[:-1], h[1:] + 2 * h[:-1]
+    same = d[:-1] * d[1:] > 0
+    m[1:-1] = np.where(same, (w1 + w2) / np.where(same, w1 / np.where(same, d[:-1], 1) + w2 / np.where(same, d[1:], 1), 1), 0.0)
+    return m
+
+
+def _pchip(p, x, y, m):
+    """The interpolant of `_pchip_tangents` at p (inside [x₀, x_n])."""
+    x, y, m = jnp.asarray(x), jnp.asarray(y), jnp.asarray(m)
+    k = jnp.clip(jnp.searchsorted(x, p) - 1, 0, len(x) - 2)
+    h = x[k + 1] - x[k]
+    t = (p - x[k]) / h
+    return (2 * t**3 - 3 * t**2 + 1) * y[k] + (t**3 - 2 * t**2 + t) * h * m[k] + (3 * t**2 - 2 * t**3) * y[k + 1] + (t**3 - t**2) * h * m[k + 1]
 
 
 def load(name_or_path, *, known=None) -> DataSet:
@@ -208,14 +232,21 @@ def load(name_or_path, *, known=None) -> DataSet:
     return DataSet(source["name"], source.get("description", ""), tuple(terms), tuple(observables), index)
 
 
-def term_chi2(term, predictions):
-    """χ² of one measurement for its predictions (last axis: the term's observables)."""
+def term_chi2(term, predictions, theory_variance=0.0):
+    """χ² of one measurement for its predictions (last axis: the term's observables).
+
+    `theory_variance` (tabulated terms): σ_th² of the prediction, folded in by shrinking the
+    distance from the likelihood's minimum by w/√(w² + σ_th²), w its Δχ² = 1 half-width (exact
+    for a Gaussian likelihood)."""
     if isinstance(term, Tabulated):
         p = predictions[..., 0]
+        if theory_variance:
+            best = term.x[np.argmin(term.delta_chi2)]
+            p = best + (p - best) * term.width / np.sqrt(term.width**2 + theory_variance)
         x, d = term.x, term.delta_chi2
         below, above = x[0] - p, p - x[-1]
         outside = lambda dist, edge, slope: edge + slope * dist + (dist / term.width) ** 2  # noqa: E731
-        inner = jnp.interp(p, x, d)
+        inner = _pchip(jnp.clip(p, x[0], x[-1]), x, d, term.tangents)
         return jnp.where(below > 0, outside(jnp.maximum(below, 0), d[0], term.slopes[0]),
                          jnp.where(above > 0, outside(jnp.maximum(above, 0), d[-1], term.slopes[1]), inner))  # fmt: skip
     r = predictions - term.central
@@ -233,3 +264,38 @@ def chi2_terms(dataset: DataSet, predictions) -> dict:
 def chi2(dataset: DataSet, predictions):
     """The data set's total χ² (experimental errors only) for predictions of its observables."""
     return sum(chi2_terms(dataset, predictions).values())
+
+
+class Joint(NamedTuple):
+    """The Gaussian measurements of data sets as one multivariate normal, with a theory covariance
+    over their observables added (the experimental covariances are blocks, flavio's symmetrised
+    errors; theory correlates values across measurements)."""
+
+    names: tuple  # measurement names
+    rows: np.ndarray  # per value: its observable's index in the predictions
+    central: np.ndarray
+    precision: np.ndarray  # (C_exp + C_th)⁻¹
+    term: np.ndarray  # per value: index of its measurement in `names`
+
+
+def joint(terms, rows, theory_covariance) -> Joint:
+    """`Joint` of the Gaussian `terms` whose values are predictions[rows[k]] (one index array per
+    term), with `theory_covariance` over the predictions' observables."""
+    blocks = [np.linalg.inv(t.precision) for t in terms]
+    exp = np.zeros((sum(len(b) for b in blocks),) * 2)
+    k = 0
+    for b in blocks:
+        exp[k : k + len(b), k : k + len(b)] = b
+        k += len(b)
+    index = np.concatenate(rows)
+    cov = exp + np.asarray(theory_covariance)[np.ix_(index, index)]
+    owner = np.concatenate([np.full(len(r), j) for j, r in enumerate(rows)])
+    return Joint(tuple(t.name for t in terms), index, np.concatenate([t.central for t in terms]), np.linalg.inv(cov), owner)
+
+
+def joint_chi2_terms(j: Joint, predictions) -> dict:
+    """{measurement: χ² share} with Σ shares = rᵀ (C_exp + C_th)⁻¹ r: each measurement gets the
+    rows of r it owns, r_aᵀ (P r)_a."""
+    r = predictions[..., j.rows] - j.central
+    share = r * (r @ j.precision)
+    return {name: jnp.sum(share[..., j.term == k], axis=-1) for k, name in enumerate(j.names)}

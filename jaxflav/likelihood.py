@@ -77,9 +77,12 @@ class DataLikelihood:
     Every distinct observable is predicted once (one `jaxflav.predictions.Predictions`; pass
     `coefficients` — the WCxf names a model can set — to keep its forms that small)."""
 
-    def __init__(self, names, inputs=None, coefficients=None):
+    def __init__(self, names, inputs=None, coefficients=None, theory=None, draws=2000, seed=0):
         from jaxflav.inputs import DEFAULT
         from jaxflav.predictions import Predictions
+
+        if theory not in THEORY:
+            raise ValueError(f"theory must be one of {', '.join(map(str, THEORY))}, got {theory!r}")
 
         loaded = [(str(n), sources.kind(n)) for n in names]
         for name, kind in loaded:
@@ -95,6 +98,31 @@ class DataLikelihood:
         if len(set(names)) != len(names):
             raise ValueError(f"{', '.join(n for n, _ in loaded)} share measurements: {sorted({n for n in names if names.count(n) > 1})}")
         self.n_values = sum(len(t) for _, t in self.tables) + sum(len(s.observables) for s in self.sets)
+        self.theory, self._joint, self._theory_variance = theory, None, {}
+        if theory == "covariance" and self.sets:
+            self._with_theory_covariance(draws, seed)
+
+    def _with_theory_covariance(self, draws, seed):
+        """Fold the SM theory covariance of the data sets' observables (a Monte Carlo over the
+        nuisance priors, `jaxflav.theory`) into their χ², as smelli does: the Gaussian
+        measurements become one multivariate normal, tabulated ones are widened."""
+        from jaxflav.theory import theory_covariance
+
+        rows = [i for s, m in zip(self.sets, self._maps[len(self.tables):]) for i in m]
+        used = sorted(set(rows))
+        _, cov_used = theory_covariance([self.observables[i] for i in used], None, draws, seed=seed)
+        cov = np.zeros((len(self.observables),) * 2)
+        cov[np.ix_(used, used)] = cov_used
+        self.theory_covariance = cov
+        gaussian, gaussian_rows = [], []
+        for s, m in zip(self.sets, self._maps[len(self.tables):]):
+            for t, i in zip(s.terms, s.index):
+                if isinstance(t, datasets.Gaussian):
+                    gaussian.append(t)
+                    gaussian_rows.append(m[i])
+                else:
+                    self._theory_variance[t.name] = float(cov[m[i][0], m[i][0]])
+        self._joint = datasets.joint(gaussian, gaussian_rows, cov) if gaussian else None
 
     def __len__(self):
         return len(self.observables)
@@ -103,8 +131,15 @@ class DataLikelihood:
         """{term: χ²} for predictions of `self.observables` (last axis)."""
         maps = iter(self._maps)
         out = {name: chi2(predictions[..., next(maps)], table) for name, table in self.tables}
+        if self.theory is None:
+            for s in self.sets:
+                out |= datasets.chi2_terms(s, predictions[..., next(maps)])
+            return out
+        joint = datasets.joint_chi2_terms(self._joint, predictions) if self._joint else {}
         for s in self.sets:
-            out |= datasets.chi2_terms(s, predictions[..., next(maps)])
+            m = next(maps)
+            for t, i in zip(s.terms, s.index):
+                out[t.name] = joint[t.name] if t.name in joint else datasets.term_chi2(t, predictions[..., m[i]], self._theory_variance[t.name])
         return out
 
     def terms(self, wc=None) -> dict:
@@ -112,6 +147,11 @@ class DataLikelihood:
 
     def chi2(self, wc=None):
         return sum(self.terms(wc).values())
+
+
+THEORY = (None, "covariance")
+"""How data sets carry theory uncertainties: None (experimental errors only), "covariance" (the
+SM theory covariance over the nuisance priors, fixed, as smelli)."""
 
 
 class Likelihood:
@@ -126,12 +166,12 @@ class Likelihood:
     constraint on an observable it does not return) is a ValueError naming both, raised by
     `check` before anything is built."""
 
-    def __init__(self, model, names, fixed=None, parameters=()):
+    def __init__(self, model, names, fixed=None, parameters=(), theory=None):
         self.model, self.fixed = model, dict(fixed or {})
         kinds = check(model, names)
         wilson = [n for n, k in kinds if k != "constraints"]
         coefficients = model.coefficients if model.coefficients is not None else [*parameters, *self.fixed]
-        self.data = DataLikelihood(wilson, coefficients=coefficients) if wilson else None
+        self.data = DataLikelihood(wilson, coefficients=coefficients, theory=theory) if wilson else None
         self.constraints = tuple(t for n, k in kinds if k == "constraints" for t in constraints.load(n, known=set(model.outputs)))
         self._observables = model.observables() if self.constraints else None
         self.n_values = (self.data.n_values if self.data else 0) + len(self.constraints)
@@ -149,7 +189,7 @@ class Likelihood:
         if self.data and self.data.tables:
             parts.append("tables: their printed SM errors")
         if self.data and self.data.sets:
-            parts.append("data sets: none (experimental errors only)")
+            parts.append("data sets: " + ("the SM theory covariance over the nuisance priors (jaxflav.theory)" if self.data.theory else "none (experimental errors only)"))
         if self.constraints:
             parts.append("constraints: as their files state")
         return "theory uncertainties: " + "; ".join(parts)

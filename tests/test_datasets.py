@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from scipy.interpolate import PchipInterpolator
 
 from jaxflav import datasets
 from jaxflav.likelihood import DataLikelihood
@@ -37,9 +38,22 @@ def test_each_kind_of_measurement_has_flavios_chi2(small):
     up, down = np.hypot(0.06, 0.02), np.hypot(0.05, 0.02)
     assert float(datasets.term_chi2(rk, jnp.array([0.95]))) == pytest.approx((0.1 / up) ** 2, rel=1e-12)
     assert float(datasets.term_chi2(rk, jnp.array([0.75]))) == pytest.approx((0.1 / down) ** 2, rel=1e-12)
-    # tabulated: −2 ln(pdf/max) between the points, 0 at the maximum
+    # tabulated: −2 ln(pdf/max) at the points, 0 at the maximum, a monotone cubic in between (the
+    # interval [0.6, 0.7] has interior nodes at both ends: scipy's PCHIP is the same cubic there)
     assert float(datasets.term_chi2(tab, jnp.array([0.7]))) == 0.0
-    assert float(datasets.term_chi2(tab, jnp.array([0.65]))) == pytest.approx(0.5 * (-2 * np.log(0.9)), rel=1e-12)
+    assert float(datasets.term_chi2(tab, jnp.array([0.6]))) == pytest.approx(-2 * np.log(0.9), rel=1e-12)
+    pchip = PchipInterpolator(tab.x, tab.delta_chi2)
+    for p in (0.62, 0.65, 0.69):
+        assert float(datasets.term_chi2(tab, jnp.array([p]))) == pytest.approx(float(pchip(p)), rel=1e-12)
+
+
+def test_tabulated_likelihood_has_a_continuous_gradient(small):
+    """The Δχ² between the table's points is C¹ (a linear interpolation would jump in slope at
+    every point, and a minimiser's gradient and Hessian with it)."""
+    tab = datasets.load(small).terms[2]
+    grad = jax.grad(lambda p: datasets.term_chi2(tab, p[None]))
+    for node in tab.x[1:-1]:
+        assert float(grad(node - 1e-9)) == pytest.approx(float(grad(node + 1e-9)), abs=1e-5)
 
 
 def test_tabulated_likelihood_is_continuous_and_rising_beyond_its_table(small):
