@@ -65,6 +65,15 @@ def pulls(predictions, table, theory_error=None):
     return (predictions - table.central) / jnp.sqrt(variance)
 
 
+def _table_chi2(predictions, table, theory_covariance):
+    """χ² = rᵀ (diag σ_exp(μ)² + C_th)⁻¹ r of a table with a theory covariance (per point: the
+    experimental error is on the side of the prediction, as in `chi2`)."""
+    r = predictions - table.central
+    sigma = jnp.where(predictions > table.central, table.err_up, table.err_down)
+    cov = jnp.asarray(theory_covariance) + sigma[..., :, None] ** 2 * jnp.eye(len(table))
+    return jnp.sum(r * jnp.linalg.solve(cov, r[..., None])[..., 0], axis=-1)
+
+
 class DataLikelihood:
     """The χ² of Wilson coefficients against tables (`jaxflav.measurements`, with their printed SM
     errors as theory errors) and data sets (`jaxflav.datasets`: correlated measurements,
@@ -99,7 +108,7 @@ class DataLikelihood:
             raise ValueError(f"{', '.join(n for n, _ in loaded)} share measurements: {sorted({n for n in names if names.count(n) > 1})}")
         self.n_values = sum(len(t) for _, t in self.tables) + sum(len(s.observables) for s in self.sets)
         self.theory, self._joint, self._theory_variance = theory, None, {}
-        if theory == "covariance" and self.sets:
+        if theory == "covariance":
             self._with_theory_covariance(draws, seed)
 
     def _with_theory_covariance(self, draws, seed):
@@ -108,8 +117,7 @@ class DataLikelihood:
         measurements become one multivariate normal, tabulated ones are widened."""
         from jaxflav.theory import theory_covariance
 
-        rows = [i for s, m in zip(self.sets, self._maps[len(self.tables):]) for i in m]
-        used = sorted(set(rows))
+        used = sorted({int(i) for m in self._maps for i in m})
         _, cov_used = theory_covariance([self.observables[i] for i in used], None, draws, seed=seed)
         cov = np.zeros((len(self.observables),) * 2)
         cov[np.ix_(used, used)] = cov_used
@@ -123,6 +131,13 @@ class DataLikelihood:
                 else:
                     self._theory_variance[t.name] = float(cov[m[i][0], m[i][0]])
         self._joint = datasets.joint(gaussian, gaussian_rows, cov) if gaussian else None
+        # tables: the theory covariance of their rows, the printed SM error where it is 0 (B→X_sℓℓ)
+        self._table_theory = []
+        for (_, table), m in zip(self.tables, self._maps):
+            c = cov[np.ix_(m, m)]
+            moved = np.diag(c) > (1e-6 * table.sm_err) ** 2  # rows the nuisances move
+            c = np.where(np.outer(moved, moved), c, 0.0)
+            self._table_theory.append(c + np.diag(np.where(moved, 0.0, table.sm_err**2)))
 
     def __len__(self):
         return len(self.observables)
@@ -130,7 +145,10 @@ class DataLikelihood:
     def terms_of(self, predictions) -> dict:
         """{term: χ²} for predictions of `self.observables` (last axis)."""
         maps = iter(self._maps)
-        out = {name: chi2(predictions[..., next(maps)], table) for name, table in self.tables}
+        if self.theory is None:
+            out = {name: chi2(predictions[..., next(maps)], table) for name, table in self.tables}
+        else:
+            out = {name: _table_chi2(predictions[..., next(maps)], table, c) for (name, table), c in zip(self.tables, self._table_theory)}
         if self.theory is None:
             for s in self.sets:
                 out |= datasets.chi2_terms(s, predictions[..., next(maps)])
@@ -187,7 +205,7 @@ class Likelihood:
         """What stands for theory uncertainties, in words (for outputs)."""
         parts = []
         if self.data and self.data.tables:
-            parts.append("tables: their printed SM errors")
+            parts.append("tables: " + ("the SM theory covariance (printed SM errors where it is 0)" if self.data.theory else "their printed SM errors"))
         if self.data and self.data.sets:
             parts.append("data sets: " + ("the SM theory covariance over the nuisance priors (jaxflav.theory)" if self.data.theory else "none (experimental errors only)"))
         if self.constraints:
