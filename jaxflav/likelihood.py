@@ -160,6 +160,10 @@ class DataLikelihood:
                 out[t.name] = joint[t.name] if t.name in joint else datasets.term_chi2(t, predictions[..., m[i]], self._theory_variance[t.name])
         return out
 
+    def chi2_of(self, predictions):
+        """The total χ² for predictions of `self.observables`."""
+        return sum(self.terms_of(predictions).values())
+
     def terms(self, wc=None) -> dict:
         return self.terms_of(self.predict(wc))
 
