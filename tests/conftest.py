@@ -25,3 +25,13 @@ def penguin_vertex_jvp():
         return jax.jvp(lambda x: penguin.vertex(x, q2, mw2, charges), (x,), (jnp.ones_like(x),))
 
     return jax.jit(vertex_and_x_derivative)
+
+
+@pytest.fixture(scope="session")
+def small_dataset(tmp_path_factory):
+    """configs.SMALL_DATASET as a file: a correlated two-value, a one-value and a tabulated measurement."""
+    from configs import SMALL_DATASET
+
+    path = tmp_path_factory.mktemp("data") / "small.toml"
+    path.write_text(SMALL_DATASET)
+    return path

@@ -19,10 +19,8 @@ from configs import SMALL_DATASET as SMALL
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "small.toml"
-    path.write_text(SMALL)
-    return path
+def small(small_dataset):
+    return small_dataset
 
 
 def test_each_kind_of_measurement_has_flavios_chi2(small):

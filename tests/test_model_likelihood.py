@@ -12,7 +12,6 @@ import pytest
 from jaxflav import cli, constraints, likelihood, models, sources
 from jaxflav.likelihood import DataLikelihood, Likelihood
 
-from configs import SMALL_DATASET
 
 
 CONSTRAINT = """
@@ -42,11 +41,10 @@ TOY = models.Model(
 
 
 @pytest.fixture(scope="module")
-def files(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("mix")
-    (folder / "small.toml").write_text(SMALL_DATASET)
-    (folder / "direct.toml").write_text(CONSTRAINT)
-    return str(folder / "small.toml"), str(folder / "direct.toml")
+def files(tmp_path_factory, small_dataset):
+    path = tmp_path_factory.mktemp("mix") / "direct.toml"
+    path.write_text(CONSTRAINT)
+    return str(small_dataset), str(path)
 
 
 def test_every_packaged_measurement_file_has_one_kind():

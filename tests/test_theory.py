@@ -12,7 +12,6 @@ import jaxflav
 from jaxflav import datasets
 from jaxflav.likelihood import DataLikelihood
 
-from configs import SMALL_DATASET
 
 REFERENCE = pathlib.Path(__file__).parent / "data" / "flavio_covariance.json"
 
@@ -37,10 +36,8 @@ def test_covariance_agrees_with_flavios_sm_covariance_within_both_monte_carlo_er
 
 
 @pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    path = tmp_path_factory.mktemp("data") / "small.toml"
-    path.write_text(SMALL_DATASET)
-    return path
+def small(small_dataset):
+    return small_dataset
 
 
 def test_covariance_mode_is_one_multivariate_normal_of_data_and_theory(small):
