@@ -455,7 +455,8 @@ def binned(panels, *, path=None, ncols=4, figsize=None):
     each prediction as horizontal segments over its bins.
 
     panels: [(title, data, lines), …] with data = (lo, hi, central, err_down, err_up) (arrays) or
-    None, and lines = {label: (lo, hi, values)}; the x axis is q² (GeV²). Returns the Figure.
+    None, and lines = {label: (lo, hi, values)} or (lo, hi, values, sigma) for a ±σ band per bin;
+    the x axis is q² (GeV²). Returns the Figure.
     """
     if not panels:
         raise ValueError("binned needs at least one panel")
@@ -468,9 +469,11 @@ def binned(panels, *, path=None, ncols=4, figsize=None):
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     colours = (BEST_FIT_COLOUR, "#555555", "#d62728", "#2ca02c")
     for ax, (title, data, lines) in zip(axes, panels):
-        for (label, (lo, hi, values)), colour in zip(lines.items(), colours):
-            lo, hi, values = (np.asarray(a, dtype=float) for a in (lo, hi, values))
+        for (label, line), colour in zip(lines.items(), colours):
+            lo, hi, values, *sigma = (np.asarray(a, dtype=float) for a in line)
             ax.hlines(values, lo, hi, colors=colour, linewidth=2, label=label)
+            for a, b, v, s in zip(lo, hi, values, *sigma) if sigma else ():
+                ax.fill_between([a, b], v - s, v + s, color=colour, alpha=0.25, linewidth=0)
         if data is not None:
             lo, hi, central, down, up = (np.asarray(a, dtype=float) for a in data)
             ax.errorbar((lo + hi) / 2, central, xerr=(hi - lo) / 2, yerr=(down, up), fmt="o", color="black", markersize=3, linewidth=1, label="data")

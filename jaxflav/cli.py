@@ -480,9 +480,12 @@ def _plot(opts):
     return 0
 
 
+THEORY_BAND_DRAWS = 500  # Monte-Carlo draws of the SM band in observables.png (σ to ~3 %)
+
+
 def _dataset_plots(folder, fit):
-    """For a fit to data sets: each binned observable's measurements against the SM and the best
-    fit (observables.png; experimental errors only)."""
+    """For a fit to data sets: each binned observable's measurements against the best fit and
+    the SM with its theory band (`jaxflav.theory_covariance`; observables.png)."""
     import numpy as np
 
     from fits import plots
@@ -508,12 +511,18 @@ def _dataset_plots(folder, fit):
             for k, o in enumerate(term.observables):
                 if len(o) == 3:
                     rows.setdefault(o[0], []).append((o[1], o[2], term.central[k], term.down[k], term.up[k], like.observables.index(o)))
+    if not rows:
+        return []
+    from jaxflav.theory import theory_covariance
+
+    plotted = sorted({i for r in rows.values() for *_, i in r})
+    _, cov = theory_covariance([like.observables[i] for i in plotted], None, THEORY_BAND_DRAWS)
+    sigma = dict(zip(plotted, np.sqrt(np.diag(cov))))
     panels = []
     for name, r in rows.items():
         lo, hi, central, down, up, index = (np.array(c) for c in zip(*r))
-        panels.append((name, (lo, hi, central, down, up), {"best fit": (lo, hi, best[index]), "SM": (lo, hi, sm[index])}))
-    if not panels:
-        return []
+        sm_line = (lo, hi, sm[index], np.array([sigma[i] for i in index]))
+        panels.append((name, (lo, hi, central, down, up), {"best fit": (lo, hi, best[index]), "SM ± theory (1σ)": sm_line}))
     plots.binned(panels, path=folder / "observables.png")
     return ["observables.png"]
 

@@ -169,3 +169,9 @@ def test_binned_panels_draw_data_and_predictions(plots, tmp_path):
     assert len(first.collections) >= 2 and first.get_title() == "<P5p>"
     with pytest.raises(ValueError, match="at least one panel"):
         plots.binned([])
+    # a 4-tuple line carries ±σ per bin: one filled band per bin
+    from matplotlib.collections import PolyCollection
+
+    banded = plots.binned([("<P5p>", None, {"SM": (lo, hi, [0.6, 0.1, -0.75], [0.05, 0.1, 0.08])})])
+    bands = [c for c in banded.axes[0].collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 3 and bands[1].get_paths()[0].get_extents().y0 == pytest.approx(0.0)
