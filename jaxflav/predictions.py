@@ -282,8 +282,11 @@ class Predictions:
     `np_prediction(name, wc, *args)`. `coefficients`: the WCxf names calls may set (default: all
     of `jaxflav.wcxf.NAMES`); the forms keep only those directions, so a C9/C10 fit evaluates
     6×6 real forms per node instead of 22×22 — a call that sets another coefficient is a
-    ValueError, and a `Resonance` is read only in these columns. Raises ValueError for unknown
-    names, bad bins or q² outside the kinematic range, before anything is compiled.
+    ValueError, and a `Resonance` is read only in these columns. `nuisances`: names of theory
+    nuisance parameters (`jaxflav.nuisances`, flavio's) a call may set (`predict(wc, θ)`): those
+    calls rebuild the amplitudes at the nodes (B→X_sℓℓ stays at the central inputs). Raises
+    ValueError for unknown names, bad bins or q² outside the kinematic range, before anything is
+    compiled.
     """
 
     def __init__(self, observables, inputs: sm_inputs.Inputs = sm_inputs.DEFAULT, coefficients=None, nuisances=None):
