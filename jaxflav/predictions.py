@@ -254,6 +254,21 @@ def _sm_effective_for(components, inputs, with_slope=False):
 _SUBLEADING_NAMES = {"B0->K*": "B0->K*0", "B+->K*": "B+->K*+", "Bs->phi": "Bs->phi", "B0->K": "B0->K0", "B+->K": "B+->K+"}  # flavio's
 
 
+class Group(NamedTuple):
+    """The static data of one lepton's components."""
+
+    lepton: str
+    Q: jnp.ndarray  # (n_nodes, n, n) weighted forms at every component's nodes
+    seg: np.ndarray  # (n_nodes,) each node's component (position in `order`)
+    Qsum: jnp.ndarray  # (n_comp, n, n) their sums (constant coefficients)
+    order: np.ndarray  # component indices
+    plan: resonant.Plan
+    kept: np.ndarray  # the form vector's entries the forms keep
+    r0: np.ndarray  # the SM real vector on them
+    distinct: np.ndarray  # the distinct q² of the nodes
+    inverse: np.ndarray  # (n_nodes,) each node's index in `distinct`
+
+
 def _direct_plan(components, inputs):
     """[(mode, q² nodes padded to a size class, [(component index, quantity index, start, stop,
     weights)])] for the components the nuisance path recomputes (all but B→X_sℓℓ)."""
@@ -343,7 +358,8 @@ class Predictions:
             q2 = np.concatenate(q2)
             r0 = np.asarray(forms.to_real(wcxf.form_vector({}, lepton, jnp.zeros(()))[kept]))
             plan = resonant.plan(q2, Q, r0, maps, [len(s) for s in seg], np.concatenate(weights), np.arange(1, len(kept)))
-            self._groups.append((lepton, jnp.asarray(q2), jnp.asarray(Q), np.concatenate(seg), jnp.asarray(Qsum), np.array(order), plan, kept, r0))
+            distinct, inverse = np.unique(q2, return_inverse=True)
+            self._groups.append(Group(lepton, jnp.asarray(Q), np.concatenate(seg), jnp.asarray(Qsum), np.array(order), plan, kept, r0, distinct, inverse))
         self._n_components = len(components)
 
     def __call__(self, wc=None, nuisances=None):
@@ -406,13 +422,13 @@ class Predictions:
 
     def _form_values(self, wc):
         values = jnp.zeros(self._n_components)
-        for lepton, q2, Q, seg, Qsum, order, plan, kept, r0 in self._groups:
+        for g in self._groups:
             if isinstance(wc, wcxf.Resonance):
-                A, B = wc.residue_vectors(lepton)
-                group = resonant.values(plan, forms.values(Qsum, r0), A[kept], B[kept], wc.mass, wc.width)
+                A, B = wc.residue_vectors(g.lepton)
+                group = resonant.values(g.plan, forms.values(g.Qsum, g.r0), A[g.kept], B[g.kept], wc.mass, wc.width)
             else:
-                group = self._component_values(wc, lepton, q2, Q, seg, Qsum, kept)
-            values = values.at[order].set(group)
+                group = self._component_values(wc, g)
+            values = values.at[g.order].set(group)
         return values
 
     def _check_coefficients(self, coefficients):
@@ -421,15 +437,18 @@ class Predictions:
             raise ValueError(f"these Predictions were built for {', '.join(sorted(self.coefficients))}; "
                              f"not for {', '.join(outside)} (pass coefficients= to include them)")  # fmt: skip
 
-    def _component_values(self, wc, lepton, q2, Q, seg, Qsum, kept):
+    def _component_values(self, wc, g):
+        """Component values of group `g` for coefficients that are numbers or functions of q²: the
+        functions are evaluated once per distinct node (components of one bin share theirs)."""
+        q2 = jnp.asarray(g.distinct)
         coefficients = _coefficients(wc, q2)
         self._check_coefficients(coefficients)
         if all(jnp.ndim(v) == 0 for v in coefficients.values()):
-            r = forms.to_real(wcxf.form_vector(coefficients, lepton, jnp.zeros(()))[kept])
-            return forms.values(Qsum, r)
-        r = forms.to_real(wcxf.form_vector(coefficients, lepton, q2)[..., kept])
-        per_node = forms.values(Q, r)
-        return jax.ops.segment_sum(per_node, jnp.asarray(seg), num_segments=Qsum.shape[0])
+            r = forms.to_real(wcxf.form_vector(coefficients, g.lepton, jnp.zeros(()))[g.kept])
+            return forms.values(g.Qsum, r)
+        r = forms.to_real(jnp.broadcast_to(wcxf.form_vector(coefficients, g.lepton, q2), (len(q2), wcxf.DIM))[:, g.kept])
+        per_node = forms.values(g.Q, r[g.inverse])
+        return jax.ops.segment_sum(per_node, jnp.asarray(g.seg), num_segments=g.Qsum.shape[0])
 
 
 def _coefficients(wc, q2):

@@ -215,7 +215,7 @@ def test_forms_restricted_to_a_models_coefficients_give_the_same_values():
     ]
     for wc in points:
         np.testing.assert_allclose(np.asarray(small(wc)), np.asarray(full(wc)), rtol=1e-12)
-    assert small._groups[0][2].shape[-1] == 6
+    assert small._groups[0].Q.shape[-1] == 6
     with pytest.raises(ValueError, match="not for C9p_bsmumu"):
         small({"C9p_bsmumu": 0.2})
     with pytest.raises(ValueError, match="C9_bsxx"):

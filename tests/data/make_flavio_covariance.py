@@ -24,7 +24,7 @@ from make_flavio_bsll import dump  # this folder is on sys.path when run as a sc
 T_START = time.perf_counter()
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 OUT = pathlib.Path(__file__).resolve().parent / "flavio_covariance.json"
-N, SEED, THREADS = 400, 2026, 2
+N, SEED, THREADS = 2000, 2026, 2
 TABLE1 = [
     ("B0->K*mumu", [(0.1, 0.98), (1.1, 2.5), (2.5, 4.0), (4.0, 6.0)]),
     ("B+->K*mumu", [(0.1, 2.0), (2.0, 4.0), (4.0, 6.0)]),
