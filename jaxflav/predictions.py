@@ -270,8 +270,10 @@ class Group(NamedTuple):
 
 
 def _direct_plan(components, inputs):
-    """[(mode, q² nodes padded to a size class, [(component index, quantity index, start, stop,
-    weights)])] for the components the nuisance path recomputes (all but B→X_sℓℓ)."""
+    """[(mode, its distinct q² nodes padded to a size class, [(component index, quantity index,
+    node indices, weights)])] for the components the nuisance path recomputes (all but
+    B→X_sℓℓ): every quantity of a node comes from one evaluation, so the components of a bin
+    (the angular coefficients) share their nodes' amplitudes."""
     by_mode = {}
     for index, c in enumerate(components):
         if c.mode.family != "xsll":
@@ -279,14 +281,10 @@ def _direct_plan(components, inputs):
     plan = []
     for mode, items in by_mode.items():
         names = _quantities(mode, inputs)[2]
-        q2, entries, start = [], [], 0
-        for index, c in items:
-            q, w = _nodes(c, inputs)
-            q2.append(q)
-            entries.append((index, names.index(c.quantity), start, start + len(q), w))
-            start += len(q)
-        q2 = np.concatenate(q2)
-        plan.append((mode, _pad(q2, _size_class(len(q2))), entries))
+        nodes = [_nodes(c, inputs) for _, c in items]
+        distinct = np.unique(np.concatenate([q for q, _ in nodes]))
+        entries = [(index, names.index(c.quantity), np.searchsorted(distinct, q), w) for (index, c), (q, w) in zip(items, nodes)]
+        plan.append((mode, _pad(distinct, _size_class(len(distinct))), entries))
     return plan
 
 
@@ -417,7 +415,7 @@ class Predictions:
                 per_node = lambda q, xq, s: module.direct_rates(q, xq, had, m_l, inputs, s, d)  # noqa: E731
                 axes = b_to_vll.SMEffective(0, 0, 0, 0, None, None)
                 quantities = jax.vmap(per_node, in_axes=(0, 0, axes))(jnp.asarray(q2), x, sm)
-            out += [(index, jnp.dot(jnp.asarray(w), quantities[start:stop, quantity])) for index, quantity, start, stop, w in items]
+            out += [(index, jnp.dot(jnp.asarray(w), quantities[nodes, quantity])) for index, quantity, nodes, w in items]
         return out
 
     def _form_values(self, wc):
