@@ -25,6 +25,7 @@ Every file is checked on load; a mistake is a ValueError naming file, measuremen
 import math
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -281,12 +282,7 @@ class Joint(NamedTuple):
 def joint(terms, rows, theory_covariance) -> Joint:
     """`Joint` of the Gaussian `terms` whose values are predictions[rows[k]] (one index array per
     term), with `theory_covariance` over the predictions' observables."""
-    blocks = [np.linalg.inv(t.precision) for t in terms]
-    exp = np.zeros((sum(len(b) for b in blocks),) * 2)
-    k = 0
-    for b in blocks:
-        exp[k : k + len(b), k : k + len(b)] = b
-        k += len(b)
+    exp = np.asarray(jax.scipy.linalg.block_diag(*(np.linalg.inv(t.precision) for t in terms)))
     index = np.concatenate(rows)
     cov = exp + np.asarray(theory_covariance)[np.ix_(index, index)]
     owner = np.concatenate([np.full(len(r), j) for j, r in enumerate(rows)])

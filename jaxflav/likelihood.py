@@ -77,7 +77,8 @@ def _table_chi2(predictions, table, theory_covariance):
 class DataLikelihood:
     """The χ² of Wilson coefficients against tables (`jaxflav.measurements`, with their printed SM
     errors as theory errors) and data sets (`jaxflav.datasets`: correlated measurements,
-    experimental errors only — theory uncertainties are not included yet).
+    experimental errors only); `theory="covariance"` folds the SM theory covariance (`draws`
+    Monte-Carlo draws of the nuisance priors, key `seed`) into both.
 
         like = DataLikelihood(["bsmumu-2019"])
         like.chi2({"C9_bsmumu": -1.0})          # any wc that Predictions takes, jittable
@@ -147,12 +148,10 @@ class DataLikelihood:
         maps = iter(self._maps)
         if self.theory is None:
             out = {name: chi2(predictions[..., next(maps)], table) for name, table in self.tables}
-        else:
-            out = {name: _table_chi2(predictions[..., next(maps)], table, c) for (name, table), c in zip(self.tables, self._table_theory)}
-        if self.theory is None:
             for s in self.sets:
                 out |= datasets.chi2_terms(s, predictions[..., next(maps)])
             return out
+        out = {name: _table_chi2(predictions[..., next(maps)], table, c) for (name, table), c in zip(self.tables, self._table_theory)}
         joint = datasets.joint_chi2_terms(self._joint, predictions) if self._joint else {}
         for s in self.sets:
             m = next(maps)

@@ -86,20 +86,17 @@ def prior(names=None) -> Prior:
         raise ValueError(f"unknown nuisance parameter(s) {', '.join(map(repr, unknown))}; known: flavio 2.7.1 names such as 'B->K* BSZ a0_V', 'Vcb', 'f_Bs' (jaxflav.nuisances.known())")
     if len(set(names)) != len(names):
         raise ValueError(f"nuisance parameters repeat: {sorted({n for n in names if names.count(n) > 1})}")
-    central = np.concatenate([b["central"] for b in _blocks()])
-    cov = _block_diagonal([np.asarray(b["covariance"]) for b in _blocks()])
+    central, cov = _full()
     index = np.array([all_names.index(n) for n in names], dtype=int)
     c = cov[np.ix_(index, index)]
     return Prior(names, central[index], c, np.linalg.cholesky(c))
 
 
-def _block_diagonal(blocks):
-    n = sum(len(b) for b in blocks)
-    out, k = np.zeros((n, n)), 0
-    for b in blocks:
-        out[k : k + len(b), k : k + len(b)] = b
-        k += len(b)
-    return out
+@functools.cache
+def _full():
+    """(central values, block-diagonal covariance) of every nuisance, in `known()` order."""
+    central = np.concatenate([b["central"] for b in _blocks()])
+    return central, np.asarray(jax.scipy.linalg.block_diag(*(np.asarray(b["covariance"]) for b in _blocks())))
 
 
 def _form_factor_slot(name):

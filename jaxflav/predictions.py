@@ -319,7 +319,8 @@ class Predictions:
                 raise ValueError(f"coefficients must be a list of WCxf names, got {coefficients!r}")
             wcxf.check_names(coefficients)
         self.coefficients = frozenset(wcxf.NAMES if coefficients is None else coefficients)
-        self.nuisances = () if nuisances is None else jaxflav_nuisances.prior(nuisances).names
+        prior = jaxflav_nuisances.prior(nuisances) if nuisances is not None else None
+        self.nuisances, self._nuisance_central = (prior.names, prior.central) if prior else ((), np.zeros(0))
         self._inputs = inputs
         self._build(list(components), inputs)
 
@@ -335,6 +336,7 @@ class Predictions:
         self._groups = []
         sm_at = self._sm_at = _sm_effective_for([c for c in components if c.mode.family in ("vll", "pll")], inputs, bool(self.nuisances))
         self._direct = _direct_plan(components, inputs)
+        self._forms_needed = sum(len(items) for *_, items in self._direct) < len(components)
         per_mode = {}
         for c in components:
             per_mode[c.mode] = per_mode.get(c.mode, 0) + len(_nodes(c, inputs)[0])
@@ -369,12 +371,13 @@ class Predictions:
         `nuisances` these Predictions were built for (`jaxflav.nuisances`, flavio's units), an
         array in that order or a dict (names left out stay central); None: all central.
         """
-        values = self._form_values(wc)
         if nuisances is None:
-            return self._combine(values)
+            return self._combine(self._form_values(wc))
         if isinstance(wc, wcxf.Resonance):
             raise ValueError("nuisances with a Resonance are not supported yet: pass its coefficients as functions of q²")
         theta = self._nuisance_vector(nuisances)
+        # the forms only for what the nuisance path does not recompute (B→X_sℓℓ)
+        values = self._form_values(wc) if self._forms_needed else jnp.zeros(self._n_components)
         for index, value in self._direct_values(wc, theta):
             values = values.at[index].set(value)
         return self._combine(values)
@@ -387,8 +390,7 @@ class Predictions:
             unknown = sorted(set(nuisances) - set(self.nuisances))
             if unknown:
                 raise ValueError(f"these Predictions vary the nuisances {list(self.nuisances)}; not {unknown} (pass nuisances= to include them)")
-            central = jaxflav_nuisances.prior(self.nuisances).central
-            return jnp.stack([jnp.asarray(nuisances.get(n, c), dtype=float) for n, c in zip(self.nuisances, central)])
+            return jnp.stack([jnp.asarray(nuisances.get(n, c), dtype=float) for n, c in zip(self.nuisances, self._nuisance_central)])
         theta = jnp.asarray(nuisances, dtype=float)
         if theta.shape != (len(self.nuisances),):
             raise ValueError(f"nuisances: expected {len(self.nuisances)} values ({', '.join(self.nuisances) or 'none were named'}), got shape {theta.shape}")

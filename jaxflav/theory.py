@@ -28,11 +28,10 @@ def theory_covariance(observables, wc=None, n=2000, *, nuisances=None, seed=0, c
     """
     if not (isinstance(n, int) and n >= 2):
         raise ValueError(f"n must be an integer ≥ 2 (Monte-Carlo draws), got {n!r}")
-    names = jaxflav_nuisances.ACTING if nuisances is None else tuple(nuisances)
-    predict = Predictions(observables, nuisances=names) if predictions is None else predictions
-    if predict.nuisances != jaxflav_nuisances.prior(names).names:
+    prior = jaxflav_nuisances.prior(jaxflav_nuisances.ACTING if nuisances is None else nuisances)
+    predict = Predictions(observables, nuisances=prior.names) if predictions is None else predictions
+    if predict.nuisances != prior.names:
         raise ValueError("predictions= must be built with the same nuisances")
-    prior = jaxflav_nuisances.prior(names)
     size = min(chunk, n)
     draws = prior.sample(jax.random.PRNGKey(seed), -(-n // size) * size)
     batch = jax.jit(lambda t: jax.lax.map(lambda c: jax.vmap(lambda p: predict(wc, p))(c), t))

@@ -97,10 +97,10 @@ class Node(NamedTuple):
     tau: float  # GeV⁻¹
 
 
-def nodes(q2, process, m_l, inputs=sm_inputs.DEFAULT, sm=None, ff=None):
-    """`Node`s at the q² values of the 1-D array `q2` (`inputs`, form factors `ff` may be traced)."""
+def nodes(q2, process, m_l, inputs=sm_inputs.DEFAULT, sm=None):
+    """`Node`s at the q² values of the 1-D array `q2`."""
     q2 = jnp.asarray(q2, dtype=float)
-    return _nodes(q2, hadronic(process, inputs, ff), m_l, inputs, sm_effective(q2, inputs) if sm is None else sm)
+    return _nodes(q2, hadronic(process, inputs), m_l, inputs, sm_effective(q2, inputs) if sm is None else sm)
 
 
 @jax.jit

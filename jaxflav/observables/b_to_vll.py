@@ -276,11 +276,10 @@ class Node(NamedTuple):
     phase: complex  # e^{iφ} = −q/p (B_s mixing)
 
 
-def nodes(q2, process, lepton_mass, inputs=sm_inputs.DEFAULT, sm=None, ff=None):
-    """`Node`s at the q² values of the 1-D array `q2` (leading axis), computed once per likelihood
-    (or per nuisance point: `inputs` and the form factors `ff` may be traced)."""
+def nodes(q2, process, lepton_mass, inputs=sm_inputs.DEFAULT, sm=None):
+    """`Node`s at the q² values of the 1-D array `q2` (leading axis), computed once per likelihood."""
     q2 = jnp.asarray(q2, dtype=float)
-    return _nodes(q2, hadronic(process, inputs, ff), lepton_mass, inputs, sm_effective(q2, inputs) if sm is None else sm)
+    return _nodes(q2, hadronic(process, inputs), lepton_mass, inputs, sm_effective(q2, inputs) if sm is None else sm)
 
 
 @jax.jit
