@@ -110,20 +110,26 @@ def _form_factor_slot(name):
     return _FF_PROCESSES[process], field, int(order) - (1 if ff in _SHIFTED else 0)
 
 
-_SUBLEADING_PROCESSES = {"B0->K*0": "vll", "B+->K*+": "vll", "Bs->phi": "vll", "B0->K0": "pll", "B+->K+": "pll"}
+SUBLEADING_PROCESS = {"B0->K*": "B0->K*0", "B+->K*": "B+->K*+", "Bs->phi": "Bs->phi", "B0->K": "B0->K0", "B+->K": "B+->K+"}
+"""A B→Vℓℓ or B→Kℓℓ process (`b_to_vll.PROCESSES`, `b_to_pll.PROCESSES`) → flavio's name of it in
+the subleading-hadronic parameters (the keys of `Point.subleading`)."""
+
+
+def _subleading_module(process):
+    from jaxflav.observables import b_to_pll, b_to_vll
+
+    return b_to_vll if process in b_to_vll.PROCESSES else b_to_pll
 
 
 def _subleading_slot(name):
     """(flavio process, index in that family's SUBLEADING order, 1 or 1j) of a subleading-hadronic
     parameter ("B0->K*0 deltaC9 c_+ Im" → ("B0->K*0", 7, 1j)), None for other names."""
-    from jaxflav.observables import b_to_pll, b_to_vll
-
-    for process, family in _SUBLEADING_PROCESSES.items():
-        if name.startswith(process + " "):
-            rest, _, part = name[len(process) + 1 :].rpartition(" ")
-            order = (b_to_vll if family == "vll" else b_to_pll).SUBLEADING
+    for process, flavio_name in SUBLEADING_PROCESS.items():
+        if name.startswith(flavio_name + " "):
+            rest, _, part = name[len(flavio_name) + 1 :].rpartition(" ")
+            order = _subleading_module(process).SUBLEADING
             if rest in order and part in ("Re", "Im"):
-                return process, order.index(rest), 1 if part == "Re" else 1j
+                return flavio_name, order.index(rest), 1 if part == "Re" else 1j
     return None
 
 
@@ -145,11 +151,8 @@ class Point(NamedTuple):
 def point(names, values, inputs=sm_inputs.DEFAULT) -> Point:
     """The `Point` with the named nuisances set to `values` (a 1-D array in the order of `names`,
     traced or not; flavio's units). What is not named keeps its default (subleading shifts: 0)."""
-    from jaxflav.observables import b_to_pll, b_to_vll
-
     replace, ff = {}, {p: formfactors.B_TO_V_PROCESSES.get(p) or formfactors.B_TO_P_PROCESSES[p] for p in _FF_PROCESSES.values()}
-    size = {"vll": len(b_to_vll.SUBLEADING), "pll": len(b_to_pll.SUBLEADING)}
-    sub = {p: jnp.zeros(size[f], dtype=complex) for p, f in _SUBLEADING_PROCESSES.items()}
+    sub = {f: jnp.zeros(len(_subleading_module(p).SUBLEADING), dtype=complex) for p, f in SUBLEADING_PROCESS.items()}
     for k, name in enumerate(names):
         v = values[k]
         if name in _INPUTS:

@@ -251,9 +251,6 @@ def _sm_effective_for(components, inputs, with_slope=False):
     return at
 
 
-_SUBLEADING_NAMES = {"B0->K*": "B0->K*0", "B+->K*": "B+->K*+", "Bs->phi": "Bs->phi", "B0->K": "B0->K0", "B+->K": "B+->K+"}  # flavio's
-
-
 class Group(NamedTuple):
     """The static data of one lepton's components."""
 
@@ -270,7 +267,7 @@ class Group(NamedTuple):
 
 
 def _direct_plan(components, inputs):
-    """[(mode, its distinct q² nodes padded to a size class, [(component index, quantity index,
+    """[(mode, its distinct q² nodes, [(component index, quantity index,
     node indices, weights)])] for the components the nuisance path recomputes (all but
     B→X_sℓℓ): every quantity of a node comes from one evaluation, so the components of a bin
     (the angular coefficients) share their nodes' amplitudes."""
@@ -284,7 +281,7 @@ def _direct_plan(components, inputs):
         nodes = [_nodes(c, inputs) for _, c in items]
         distinct = np.unique(np.concatenate([q for q, _ in nodes]))
         entries = [(index, names.index(c.quantity), np.searchsorted(distinct, q), w) for (index, c), (q, w) in zip(items, nodes)]
-        plan.append((mode, _pad(distinct, _size_class(len(distinct))), entries))
+        plan.append((mode, distinct, entries))  # not padded: every node costs each point
     return plan
 
 
@@ -413,7 +410,7 @@ class Predictions:
                 module, process_ff = (b_to_vll, ff[b_to_vll.PROCESSES[mode.process].formfactors]) if mode.family == "vll" else (b_to_pll, ff["B->K"])
                 sm = self._sm_at(q2, wilson._xi_ratio(inputs, False))
                 had = module.hadronic(mode.process, inputs, process_ff)
-                d = sub[_SUBLEADING_NAMES[mode.process]]
+                d = sub[jaxflav_nuisances.SUBLEADING_PROCESS[mode.process]]
                 per_node = lambda q, xq, s: module.direct_rates(q, xq, had, m_l, inputs, s, d)  # noqa: E731
                 axes = b_to_vll.SMEffective(0, 0, 0, 0, None, None)
                 quantities = jax.vmap(per_node, in_axes=(0, 0, axes))(jnp.asarray(q2), x, sm)
