@@ -324,3 +324,67 @@ def sample(
         num_steps=np.asarray(fields["num_steps"]),
         warmup_steps=warmup_steps,
     )
+
+
+class RandomWalk(NamedTuple):
+    """Random-walk Metropolis draws (`random_walk`) and their diagnostics: `samples` name → (chains,
+    draws) after the adaptation half, `r_hat`, `ess` as `Posterior`'s, `accept_rate` after it,
+    `scale` the adapted proposal scale, `n_evals` χ² evaluations (all chains, adaptation too)."""
+
+    names: tuple
+    samples: dict
+    r_hat: dict
+    ess: dict
+    accept_rate: float
+    scale: float
+    n_evals: int
+
+    def to_dict(self):
+        return {"names": list(self.names), "r_hat": {n: _number(v) for n, v in self.r_hat.items()}, "ess": {n: _number(v) for n, v in self.ess.items()},
+                "mean": {n: _number(np.mean(v)) for n, v in self.samples.items()}, "std": {n: _number(np.std(v)) for n, v in self.samples.items()},
+                "accept_rate": _number(self.accept_rate), "scale": _number(self.scale), "n_evals": self.n_evals}  # fmt: skip
+
+
+RW_TARGET_ACCEPT = 0.234  # the optimal acceptance of random-walk Metropolis in many dimensions (Roberts, Gelman, Gilks, Ann. Appl. Probab. 7 (1997) 110)
+
+
+def random_walk(chi2, space, *, chains=4, steps=10000, key=None, init=None, proposal=None):
+    """Random-walk Metropolis on the potential of `sample` (the baseline NUTS is measured against,
+    as HEPfit samples): Gaussian proposals s·L ξ in the unconstrained space, L Lᵀ = `proposal`
+    (a covariance there; default the identity), s started at 2.38/√dim (Roberts et al.) and
+    adapted towards RW_TARGET_ACCEPT during the first half of the `steps` of each chain
+    (Robbins–Monro on ln s, one scale shared by the chains), then fixed; the second half is
+    returned. `init`: a physical point every chain starts from. One χ² evaluation per step."""
+    chains, steps = _count(chains, "chains", 1), _count(steps, "steps", 8)
+    U = potential(chi2, space)
+    key = prng_key(key)
+    x0 = space.check_point(np.asarray(init if init is not None else space.sample_prior(key, 1)[0], dtype=float), "init")
+    u0 = jnp.broadcast_to(space.to_unconstrained(jnp.asarray(x0)), (chains, space.dim))
+    L = jnp.linalg.cholesky(jnp.eye(space.dim) if proposal is None else jnp.asarray(proposal))
+    U_batch = jax.vmap(U)
+    half = steps // 2
+
+    def step(carry, t):
+        u, f, log_s, k = carry
+        k, k1, k2 = jax.random.split(k, 3)
+        trial = u + jnp.exp(log_s) * jax.random.normal(k1, u.shape) @ L.T
+        f_trial = U_batch(trial)
+        accept = jnp.log(jax.random.uniform(k2, f.shape)) < f - f_trial  # NaN proposals are rejected
+        u, f = jnp.where(accept[:, None], trial, u), jnp.where(accept, f_trial, f)
+        rate = jnp.mean(accept)
+        log_s = jnp.where(t < half, log_s + (rate - RW_TARGET_ACCEPT) / jnp.sqrt(t + 1.0), log_s)
+        return (u, f, log_s, k), (u, rate)
+
+    run = jax.jit(lambda u, k: jax.lax.scan(step, (u, U_batch(u), jnp.log(2.38 / math.sqrt(space.dim)), k), jnp.arange(steps)))
+    (_, _, log_s, _), (us, rates) = run(u0, key)
+    x = np.asarray(jnp.clip(space.to_physical(jnp.swapaxes(us[half:], 0, 1)), space.low, space.high))  # (chains, draws, dim)
+    names = space.names
+    return RandomWalk(
+        names,
+        {n: x[..., i] for i, n in enumerate(names)},
+        {n: float(split_gelman_rubin(x[..., i])) for i, n in enumerate(names)},
+        {n: float(effective_sample_size(x[..., i])) for i, n in enumerate(names)},
+        float(np.mean(np.asarray(rates)[half:])),
+        float(np.exp(log_s)),
+        chains * (steps + 1),
+    )

@@ -7,7 +7,10 @@ scale (x itself, or ln x): x = low + (high − low)·σ(u), or ln x = ln low + (
 A parameter unbounded on both sides maps identically.
 
 Priors are uniform in the parameter's scale (flat in x, or flat in ln x) unless a Gaussian
-(`prior="normal"`, `mean`, `sigma`) is given, for nuisance parameters.
+(`prior="normal"`, `mean`, `sigma`) is given, for nuisance parameters. `prior="chi2"` is flat
+for a parameter whose constraint is a term of the χ² itself (a nuisance parameter whose prior
+the likelihood carries, so that fits profile it and samplers do not count it twice); its `mean`
+and `sigma` only give its scale (starts are drawn from that normal, optimisers work in its units).
 """
 
 import math
@@ -18,12 +21,13 @@ import jax.numpy as jnp
 import numpy as np
 
 SCALES = ("linear", "log")
-PRIORS = ("uniform", "normal")
+PRIORS = ("uniform", "normal", "chi2")
 
 
 class Parameter(NamedTuple):
     """One parameter: `name`, bounds `low` < `high` (±inf allowed for linear scale), `scale` "linear"
-    or "log" (bounds > 0), `prior` "uniform" (in the scale) or "normal" (`mean`, `sigma`)."""
+    or "log" (bounds > 0), `prior` "uniform" (in the scale), "normal" (`mean`, `sigma`) or "chi2"
+    (flat, carried by the χ²; `mean`, `sigma` its scale)."""
 
     name: str
     low: float = -math.inf
@@ -51,8 +55,8 @@ def _check(p: Parameter):
         raise ValueError(f"{where}: a log scale needs 0 < low < high < inf, got [{p.low}, {p.high}]")
     if p.prior == "uniform" and not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError(f"{where}: a uniform prior needs finite bounds, got [{p.low}, {p.high}]")
-    if p.prior == "normal" and not (math.isfinite(p.mean) and p.sigma > 0):
-        raise ValueError(f"{where}: a normal prior needs a finite mean and sigma > 0, got {p.mean}, {p.sigma}")
+    if p.prior != "uniform" and not (math.isfinite(p.mean) and p.sigma > 0):
+        raise ValueError(f"{where}: a {p.prior} prior needs a finite mean and sigma > 0, got {p.mean}, {p.sigma}")
     if math.isfinite(low) != math.isfinite(high):
         raise ValueError(f"{where}: give both bounds or neither, got [{p.low}, {p.high}]")
     return p._replace(low=low, high=high)
@@ -118,15 +122,17 @@ class Space:
         mean = np.array([p.mean for p in self.parameters])
         sigma = np.array([p.sigma for p in self.parameters])
         gauss = jnp.where(normal, -0.5 * ((x - mean) / sigma) ** 2, 0.0)
-        jac = jnp.where(self._log & ~normal, -self._scaled(x), 0.0)  # flat in ln x: density 1/x
+        uniform = np.array([p.prior == "uniform" for p in self.parameters])
+        jac = jnp.where(self._log & uniform, -self._scaled(x), 0.0)  # flat in ln x: density 1/x
         return jnp.where(inside, jnp.sum(gauss + jac, axis=-1), -jnp.inf)
 
     def sample_prior(self, key, n):
-        """n physical points from the prior (uniform in each scale, or the Gaussian truncated to the bounds)."""
+        """n physical points from the prior (uniform in each scale, or the Gaussian truncated to the
+        bounds; for a "chi2" prior, its scale's Gaussian)."""
         keys = jax.random.split(key, 2)
         t = jax.random.uniform(keys[0], (n, self.dim))
         uniform = self._unscaled(self._lo + (self._hi - self._lo) * t)
-        normal = np.array([p.prior == "normal" for p in self.parameters])
+        normal = np.array([p.prior != "uniform" for p in self.parameters])
         mean = np.array([p.mean for p in self.parameters])
         sigma = np.array([p.sigma for p in self.parameters])
         z = jax.random.truncated_normal(keys[1], (self.low - mean) / sigma, (self.high - mean) / sigma, (n, self.dim))

@@ -13,6 +13,7 @@
 import argparse
 import math
 import sys
+import time
 
 import jaxflav  # noqa: F401  (turns on float64)
 from kernels import inami_lim, pv
@@ -283,9 +284,16 @@ def _fit(opts):
         }
         _write_json(out / "result.json", result)
     print(f"best fit ({res.n_converged}/{res.n_starts} starts converged):")
+    nuisance = set(problem.likelihood.nuisance_parameters)
     for name, value, sigma in zip(res.names, res.x, res.sigma):
-        print(f"  {name:14s} = {value: .5g} ± {sigma:.2g}")
-    sm = f", SM {problem.chi2_sm:.2f} (Δχ² = {problem.chi2_sm - res.chi2_min:.2f})"
+        if name not in nuisance:
+            print(f"  {name:14s} = {value: .5g} ± {sigma:.2g}")
+    if nuisance:
+        z = sorted(((name, value) for name, value in zip(res.names, res.x) if name in nuisance), key=lambda nv: -abs(nv[1]))
+        print(f"  {len(z)} nuisance parameters profiled (standard coordinates; all in result.json), the largest: "
+              + ", ".join(f"{n} = {v:.2f}" for n, v in z[:3]))  # fmt: skip
+    at = " at central nuisances" if nuisance else ""
+    sm = f", SM{at} {problem.chi2_sm:.2f} (Δχ² = {problem.chi2_sm - res.chi2_min:.2f})"
     print(f"chi2_min = {res.chi2_min:.3f} for {problem.n_values} measurements{sm}; {problem.likelihood.theory}")
     if res.message:
         print(f"note: {res.message}")
@@ -336,16 +344,60 @@ def _sample(opts):
         starts = min(16, cfg.fit["starts"])
         start = bestfit.best_fit(problem.chi2, problem.space, starts=starts, key=cfg.fit["seed"], progress=_fit_progress("sample: start"))
         steps = f"{s['chains']} chains × ({s['warmup']} warmup + {s['samples']}) NUTS steps"
+        compare = s["compare"] == "metropolis"
+        many = problem.space.dim > 20  # a dense mass matrix is learnt poorly from a short warmup in many dimensions
         with _heartbeat(f"sample: {steps} from the best fit (χ² {start.chi2_min:.6g}), compiling and running"):
-            post = hmc.sample(problem.chi2, problem.space, chains=s["chains"], warmup=s["warmup"], samples=s["samples"], key=s["seed"], init=start.x)
+            began = time.perf_counter()
+            post = hmc.sample(problem.chi2, problem.space, chains=s["chains"], warmup=s["warmup"], samples=s["samples"], key=s["seed"], init=start.x,
+                              dense_mass=not many, count_warmup=compare)  # fmt: skip
+            nuts_s = time.perf_counter() - began
         data = files.npz_bytes({"chi2": post.chi2, **{f"samples/{n}": v for n, v in post.samples.items()}}, compress=True)
         result = {**_result_header(cfg, problem, "sample"), "best_fit": dict(zip(start.names, map(float, start.x))), "chi2_min": float(start.chi2_min),
                   "posterior": post.to_dict(), "samples_sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
+        if compare:
+            result["comparison"] = _compare_metropolis(problem, start, post, nuts_s, s)
         files.write_bytes(out / "samples.npz", data)  # then the summary that names its hash: a pair left by a kill is detected
         _write_json(out / "posterior.json", result)
-    print(post.summary())
+    nuisance = set(problem.likelihood.nuisance_parameters)
+    lines = post.summary().splitlines()
+    if nuisance:  # the table lists the model's parameters; every nuisance is in posterior.json
+        lines = [line for line in lines if line.split(" ", 1)[0] not in nuisance]
+        worst = max(post.r_hat.values())
+        lines.append(f"{len(nuisance)} nuisance parameters sampled too (in posterior.json); largest R̂ of all {worst:.4f}, smallest ESS {min(post.ess.values()):.0f}")
+    print("\n".join(lines))
+    if compare:
+        c = result["comparison"]
+        for label, run in (("NUTS", c["nuts"]), ("random-walk Metropolis", c["metropolis"])):
+            print(f"{label:23s}: {run['n_evals']} evaluations in {run['wall_s']:.1f} s; ESS min {run['ess_min']:.1f}, "
+                  f"median {run['ess_median']:.1f}; min ESS/s {run['ess_min_per_s']:.3g}, max R̂ {run['r_hat_max']:.3f}")  # fmt: skip
     print(f"wrote {out / 'samples.npz'} and {out / 'posterior.json'}")
     return 0
+
+
+def _compare_metropolis(problem, start, post, nuts_s, s):
+    """Random-walk Metropolis at NUTS's evaluation budget (warmup included), from the same best
+    fit, its proposal the best fit's covariance in the unconstrained space: ESS and ESS/s of both
+    (wall times include each one's compilation)."""
+    import jax
+    import numpy as np
+
+    from fits import hmc
+
+    u0 = problem.space.to_unconstrained(start.x)
+    d = np.diag(np.asarray(jax.jacfwd(problem.space.to_physical)(u0)))
+    proposal = start.covariance / np.outer(d, d) if start.hessian_ok else None
+    steps = -(-post.n_evals // s["chains"])
+    with _heartbeat(f"sample: random-walk Metropolis, {s['chains']} chains × {steps} steps (NUTS's evaluations), compiling and running"):
+        began = time.perf_counter()
+        rw = hmc.random_walk(problem.chi2, problem.space, chains=s["chains"], steps=steps, key=s["seed"] + 1, init=start.x, proposal=proposal)
+        rw_s = time.perf_counter() - began
+
+    def stats(run, wall):
+        ess = np.array(list(run.ess.values()))
+        return {"n_evals": int(run.n_evals), "wall_s": wall, "ess_min": float(np.min(ess)), "ess_median": float(np.median(ess)),
+                "ess_min_per_s": float(np.min(ess) / wall), "r_hat_max": float(max(run.r_hat.values()))}  # fmt: skip
+
+    return {"nuts": stats(post, nuts_s), "metropolis": {**stats(rw, rw_s), "accept_rate": rw.accept_rate}, "metropolis_run": rw.to_dict()}
 
 
 KEEP_ALL_UP_TO = 4_000_000  # larger scans keep the best 100 000 points and the 1-D/2-D profiles

@@ -7,13 +7,19 @@ can predict) and the settings of each job:
     model = "wilson"
     measurements = "rashed2026_table1"       # packaged name or a path relative to this file,
                                              # or a list: ["bsmumu-2019", "kang2021_kaon", …]
-    theory = "none" | "covariance"           # data sets: experimental errors only, or with the
-                                             # SM theory covariance (jaxflav.theory)
+    theory = "none" | "covariance" | "nuisances"
+                                             # data sets: experimental errors only; with the SM
+                                             # theory covariance (jaxflav.theory); or with the
+                                             # theory nuisances as parameters "z:<flavio name>"
+                                             # (standard coordinates, their prior a χ² term),
+                                             # profiled by fit, sampled by sample
     [parameters.C9_bsmumu]
     range = [-3.0, 2.0]                      # scale = "log" needs 0 < low; prior = "uniform" | "normal"
     [fixed]    eps_Z = 0.002                 # model parameters held at a value (not fitted)
     [fit]      starts = 64, method = "lbfgs" (the only one), seed = 0
-    [sample]   chains = 4, warmup = 500, samples = 1000, seed = 0
+    [sample]   chains = 4, warmup = 500, samples = 1000, seed = 0, compare = "none" | "metropolis"
+                                             # (a random-walk Metropolis run at NUTS's evaluation
+                                             # budget beside it, for ESS per second)
     [scan]     design = "grid" | "sobol" | "random", points = [201, 201] (grid) or N, chunk = 4096, seed = 0
 
 Presets are configs shipped in `jaxflav/presets/` (`jaxflav fit c9-c10`). Every mistake — unknown
@@ -29,16 +35,16 @@ from typing import NamedTuple
 from fits import files
 from fits.scan import make_design
 from fits.space import Parameter, Space
-from jaxflav import likelihood, models
+from jaxflav import likelihood, models, sources
 
 SECTIONS = {
     "fit": {"starts": int, "method": str, "seed": int},
-    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int},
+    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str},
     "scan": {"design": str, "points": (int, list), "chunk": int, "seed": int},
 }
 DEFAULTS = {
     "fit": {"starts": 64, "method": "lbfgs", "seed": 0},
-    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0},
+    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0, "compare": "none"},
     "scan": {"design": "sobol", "points": 100_000, "chunk": 4096, "seed": 0},
 }
 LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust memory or overflow a seed
@@ -50,7 +56,7 @@ LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust m
     "chunk": (1, 2**24),
 }
 TOP = {"description", "model", "measurements", "theory", "parameters", "fixed", "out", *SECTIONS}
-THEORY = {"none": None, "covariance": "covariance"}  # `theory` in a config → jaxflav.likelihood.THEORY
+THEORY = {"none": None, "covariance": "covariance", "nuisances": "nuisances"}  # `theory` in a config → jaxflav.likelihood.THEORY
 PARAMETER_KEYS = {"range", "scale", "prior", "mean", "sigma"}
 
 
@@ -188,19 +194,27 @@ def load(preset_or_path) -> Config:
     if isinstance(points, list) and (len(points) != len(parameters) or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 2 for n in points)):
         raise ValueError(f"{where}: scan.points as a list needs one count ≥ 2 per parameter ({len(parameters)})")
 
+    sample = _section(doc, "sample", where)
+    if sample["compare"] not in ("none", "metropolis"):
+        raise ValueError(f"{where}: sample.compare must be none or metropolis, got {sample['compare']!r}")
     fit = _section(doc, "fit", where)
     if fit["method"] != "lbfgs":  # fits.minimize's projected L-BFGS is the one minimiser
         raise ValueError(f"{where}: fit.method must be lbfgs, got {fit['method']!r}")
     theory = doc.get("theory", "none")
     if theory not in THEORY:
         raise ValueError(f"{where}: theory must be one of {', '.join(THEORY)}, got {theory!r}")
-    return Config(where, doc.get("description", ""), model.name, table, parameters, fixed, fit, _section(doc, "sample", where), scan, doc.get("out"), doc, THEORY[theory])
+    if theory != "none" and all(sources.kind(n) == "constraints" for n in (table if isinstance(table, tuple) else (table,))):
+        raise ValueError(f"{where}: theory = {theory!r} is for b→sℓℓ measurements (tables, data sets); these files are all constraints")
+    return Config(where, doc.get("description", ""), model.name, table, parameters, fixed, fit, sample, scan, doc.get("out"), doc, THEORY[theory])
 
 
 def scan_design(config: Config):
     """The `fits.scan.Design` of the config's [scan] (ValueError naming the config: unbounded
     parameters, a grid too large, …), without compiling anything."""
     c = config.scan
+    if config.theory == "nuisances":
+        raise ValueError(f"{config.source}: scan: theory = 'nuisances' makes the theory nuisances parameters, too many to grid; "
+                         "scan with theory = 'covariance', or profile them with jaxflav fit")  # fmt: skip
     try:
         return make_design(Space(config.parameters), c["design"], c["points"], c["seed"], True)
     except ValueError as err:
@@ -239,9 +253,10 @@ class Problem(NamedTuple):
 
 def problem(config: Config) -> Problem:
     """The χ² of a config: its model against its measurement files (`jaxflav.likelihood.Likelihood`)."""
-    space = Space(config.parameters)
     names = config.measurements if isinstance(config.measurements, tuple) else (config.measurements,)
     like = likelihood.Likelihood(models.get(config.model), names, config.fixed, [p.name for p in config.parameters], config.theory)
+    nuisances = [Parameter(n, prior="chi2", mean=0.0, sigma=1.0) for n in like.nuisance_parameters]  # their prior is in the χ²
+    space = Space(config.parameters + tuple(nuisances))
     terms = lambda x: like.terms(space.as_dict(x))  # noqa: E731
     return Problem(space, like, lambda x: sum(terms(x).values()), terms)
 

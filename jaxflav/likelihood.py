@@ -29,6 +29,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from jaxflav import constraints, datasets, measurements, sources
+from jaxflav import nuisances as jaxflav_nuisances
 
 
 def _variance(predictions, table, theory_error):
@@ -78,11 +79,16 @@ class DataLikelihood:
     """The χ² of Wilson coefficients against tables (`jaxflav.measurements`, with their printed SM
     errors as theory errors) and data sets (`jaxflav.datasets`: correlated measurements,
     experimental errors only); `theory="covariance"` folds the SM theory covariance (`draws`
-    Monte-Carlo draws of the nuisance priors, key `seed`) into both.
+    Monte-Carlo draws of the nuisance priors, key `seed`) into both; `theory="nuisances"` makes
+    the theory nuisances that move the observables (`nuisances`, `jaxflav.nuisances.acting_on`)
+    arguments, in standard coordinates z (θ = μ + L z, `prior`), with their prior as one more
+    term, "nuisance prior" = |z|² (tables keep their printed SM error only on rows no nuisance
+    moves, B→X_sℓℓ).
 
         like = DataLikelihood(["bsmumu-2019"])
         like.chi2({"C9_bsmumu": -1.0})          # any wc that Predictions takes, jittable
         like.terms(wc)                          # {measurement name (a table: its name): χ²}
+        DataLikelihood(names, theory="nuisances").chi2(wc, z)
 
     Every distinct observable is predicted once (one `jaxflav.predictions.Predictions`; pass
     `coefficients` — the WCxf names a model can set — to keep its forms that small)."""
@@ -102,7 +108,13 @@ class DataLikelihood:
         self.sets = tuple(datasets.load(name) for name, kind in loaded if kind == "dataset")
         rows = [measurements.observables(t) for _, t in self.tables] + [s.observables for s in self.sets]
         self.observables = tuple(dict.fromkeys(o for r in rows for o in r))
-        self.predict = Predictions(self.observables, DEFAULT if inputs is None else inputs, coefficients=coefficients)
+        inputs = DEFAULT if inputs is None else inputs
+        self.predict = Predictions(self.observables, inputs, coefficients=coefficients)
+        self.nuisances, self.prior = (), None
+        if theory == "nuisances":
+            self.nuisances = jaxflav_nuisances.acting_on(self.predict.processes)
+            self.prior = jaxflav_nuisances.prior(self.nuisances)
+            self.predict = Predictions(self.observables, inputs, coefficients=coefficients, nuisances=self.nuisances)
         self._maps = tuple(np.array([self.observables.index(o) for o in r]) for r in rows)
         self.term_names = names = [n for n, _ in self.tables] + [t.name for s in self.sets for t in s.terms]
         if len(set(names)) != len(names):
@@ -111,6 +123,8 @@ class DataLikelihood:
         self.theory, self._joint, self._theory_variance = theory, None, {}
         if theory == "covariance":
             self._with_theory_covariance(draws, seed)
+        moved = self.predict.moved
+        self._table_sm_err = [np.where(moved[m], 0.0, table.sm_err) for (_, table), m in zip(self.tables, self._maps)]
 
     def _with_theory_covariance(self, draws, seed):
         """Fold the SM theory covariance of the data sets' observables (a Monte Carlo over the
@@ -146,8 +160,9 @@ class DataLikelihood:
     def terms_of(self, predictions) -> dict:
         """{term: χ²} for predictions of `self.observables` (last axis)."""
         maps = iter(self._maps)
-        if self.theory is None:
-            out = {name: chi2(predictions[..., next(maps)], table) for name, table in self.tables}
+        if self.theory != "covariance":
+            errors = self._table_sm_err if self.theory == "nuisances" else [None] * len(self.tables)
+            out = {name: chi2(predictions[..., next(maps)], table, e) for (name, table), e in zip(self.tables, errors)}
             for s in self.sets:
                 out |= datasets.chi2_terms(s, predictions[..., next(maps)])
             return out
@@ -163,16 +178,25 @@ class DataLikelihood:
         """The total χ² for predictions of `self.observables`."""
         return sum(self.terms_of(predictions).values())
 
-    def terms(self, wc=None) -> dict:
-        return self.terms_of(self.predict(wc))
+    def terms(self, wc=None, z=None) -> dict:
+        """{term: χ²} at Wilson coefficients `wc` and (theory="nuisances") standard nuisance
+        coordinates `z` (None: 0, the central values)."""
+        if self.theory != "nuisances":
+            if z is not None:
+                raise ValueError(f"nuisance coordinates given, but this likelihood has theory = {self.theory!r}, not 'nuisances'")
+            return self.terms_of(self.predict(wc))
+        z = jnp.zeros(self.prior.dim) if z is None else jnp.asarray(z)
+        return self.terms_of(self.predict(wc, self.prior.from_standard(z))) | {NUISANCE_PRIOR: jnp.sum(z**2, axis=-1)}
 
-    def chi2(self, wc=None):
-        return sum(self.terms(wc).values())
+    def chi2(self, wc=None, z=None):
+        return sum(self.terms(wc, z).values())
 
 
-THEORY = (None, "covariance")
-"""How data sets carry theory uncertainties: None (experimental errors only), "covariance" (the
-SM theory covariance over the nuisance priors, fixed, as smelli)."""
+THEORY = (None, "covariance", "nuisances")
+"""How theory uncertainties enter: None (data sets: none; tables: their printed SM errors),
+"covariance" (the SM theory covariance over the nuisance priors, fixed, as smelli), "nuisances"
+(the nuisances as parameters, their prior a χ² term)."""
+NUISANCE_PRIOR = "nuisance prior"
 
 
 class Likelihood:
@@ -193,6 +217,7 @@ class Likelihood:
         wilson = [n for n, k in kinds if k != "constraints"]
         coefficients = model.coefficients if model.coefficients is not None else [*parameters, *self.fixed]
         self.data = DataLikelihood(wilson, coefficients=coefficients, theory=theory) if wilson else None
+        self.nuisance_parameters = tuple(NUISANCE_PREFIX + n for n in self.data.nuisances) if self.data else ()
         self.constraints = tuple(t for n, k in kinds if k == "constraints" for t in constraints.load(n, known=set(model.outputs)))
         self._observables = model.observables() if self.constraints else None
         self.n_values = (self.data.n_values if self.data else 0) + len(self.constraints)
@@ -207,16 +232,21 @@ class Likelihood:
     def theory(self) -> str:
         """What stands for theory uncertainties, in words (for outputs)."""
         parts = []
-        if self.data and self.data.tables:
-            parts.append("tables: " + ("the SM theory covariance (printed SM errors where it is 0)" if self.data.theory else "their printed SM errors"))
-        if self.data and self.data.sets:
-            parts.append("data sets: " + ("the SM theory covariance over the nuisance priors (jaxflav.theory)" if self.data.theory else "none (experimental errors only)"))
+        mode = self.data.theory if self.data else None
+        if mode == "nuisances":
+            parts.append(f"{len(self.nuisance_parameters)} nuisance parameters (flavio 2.7.1 priors, jaxflav.nuisances) fitted with the data, "
+                         "their prior a χ² term" + ("; tables: printed SM errors on rows no nuisance moves" if self.data.tables else ""))  # fmt: skip
+        elif self.data and self.data.tables:
+            parts.append("tables: " + ("the SM theory covariance (printed SM errors where it is 0)" if mode else "their printed SM errors"))
+        if self.data and self.data.sets and mode != "nuisances":
+            parts.append("data sets: " + ("the SM theory covariance over the nuisance priors (jaxflav.theory)" if mode else "none (experimental errors only)"))
         if self.constraints:
             parts.append("constraints: as their files state")
         return "theory uncertainties: " + "; ".join(parts)
 
     def point(self, params: dict) -> dict:
-        return {**self.fixed, **params}
+        """The model's parameters at `params` (the fixed ones merged in, nuisance coordinates left out)."""
+        return {**self.fixed, **{k: v for k, v in params.items() if not k.startswith(NUISANCE_PREFIX)}}
 
     def wilson(self, params: dict):
         """The model's Wilson coefficients at `params` (the `wc` of `jaxflav.predictions.Predictions`)."""
@@ -228,7 +258,8 @@ class Likelihood:
 
     def terms(self, params: dict) -> dict:
         """{measurement or term name: χ²} at `params` (a dict of traced or concrete scalars)."""
-        out = self.data.terms(self.wilson(params)) if self.data else {}
+        z = jnp.stack([params[n] for n in self.nuisance_parameters], axis=-1) if self.nuisance_parameters else None
+        out = self.data.terms(self.wilson(params), z) if self.data else {}
         if self.constraints:
             p = self.point(params)
             out |= constraints.chi2_terms(self.constraints, self._observables(p), p[self.model.mass] if self.model.mass else None)
@@ -236,6 +267,11 @@ class Likelihood:
 
     def chi2(self, params: dict):
         return sum(self.terms(params).values())
+
+
+NUISANCE_PREFIX = "z:"
+"""A nuisance parameter of theory="nuisances" is named "z:" + its flavio name: its standard
+coordinate, θ = μ + L z with L the Cholesky factor of the prior covariance (z ~ N(0, 1))."""
 
 
 def check(model, names):

@@ -138,6 +138,27 @@ ACTING = tuple(n for n in known() if n in _INPUTS or n in _LIFETIMES or n == "De
 B⁺→K*⁺ QCDF tables (computed once at the central inputs, in flavio as here)."""
 
 
+def acting_on(processes) -> tuple:
+    """The `ACTING` names that move the observables of `processes` (jaxflav's names: "B0->K*",
+    "B+->K", "Bs->phi" …, and "Bs", "B0" for B_{s,d}→ℓℓ): the CKM inputs, and each process's
+    lifetime (and ΔΓ_s for B_s), form factors, subleading parameters and decay constant."""
+    from jaxflav.observables import b_to_pll, b_to_vll
+
+    fields, ff, sub = {"Vus", "Vub", "Vcb", "gamma"}, set(), set()
+    for process in processes:
+        if process in ("Bs", "B0"):
+            fields |= {"tau_Bs", "y_s", "f_Bs"} if process == "Bs" else {"tau_B0", "f_B0"}
+            continue
+        family = b_to_vll.PROCESSES.get(process) or b_to_pll.PROCESSES[process]
+        fields.add(family.tau)
+        if process == "Bs->phi":
+            fields.add("y_s")
+        ff.add(getattr(family, "formfactors", "B->K"))
+        sub.add(SUBLEADING_PROCESS[process])
+    field = lambda n: _INPUTS.get(n) or _LIFETIMES.get(n) or ("y_s" if n == "DeltaGamma/Gamma_Bs" else None)  # noqa: E731
+    return tuple(n for n in ACTING if field(n) in fields or ((slot := _form_factor_slot(n)) and slot[0] in ff) or ((slot := _subleading_slot(n)) and slot[0] in sub))
+
+
 class Point(NamedTuple):
     """What a nuisance point sets: the inputs, the form-factor parameters by process ("B->K*",
     "Bs->phi", "B->K"), and the subleading-hadronic shifts by flavio process ("B0->K*0", …:

@@ -319,7 +319,19 @@ class Predictions:
         prior = jaxflav_nuisances.prior(nuisances) if nuisances is not None else None
         self.nuisances, self._nuisance_central = (prior.names, prior.central) if prior else ((), np.zeros(0))
         self._inputs = inputs
-        self._build(list(components), inputs)
+        self._components = list(components)
+        self._build(self._components, inputs)
+
+    @property
+    def processes(self) -> tuple:
+        """The processes whose amplitudes the nuisances move ("B0->K*", "B+->K", "Bs" …; not B→X_sℓℓ),
+        for `jaxflav.nuisances.acting_on`."""
+        return tuple(dict.fromkeys(c.mode.process for c in self._components if c.mode.family != "xsll"))
+
+    @property
+    def moved(self) -> np.ndarray:
+        """Per observable: whether theory nuisances move it (all but B→X_sℓℓ)."""
+        return np.array([any(self._components[i].mode.family != "xsll" for i in idx) for idx, _ in self._recipes])
 
     def _kept(self, lepton):
         """The form vector's entries (complex indices) the forms keep for `lepton`: the SM's and

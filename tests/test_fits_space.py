@@ -64,3 +64,16 @@ def test_points_are_checked_by_name():
         SPACE.check_point([0.0, 5.0, 1.0])
     with pytest.raises(ValueError, match="unknown parameter"):
         SPACE.from_dict({"a": 0.0, "M": 0.1, "n": 1.0, "b": 2})
+
+
+def test_a_chi2_prior_is_flat_and_only_sets_the_scale():
+    """prior = "chi2": the χ² carries the parameter's constraint, so ln π ignores it; starts are
+    drawn from its scale's normal."""
+    space = Space([Parameter("a", -1.0, 1.0), Parameter("z", prior="chi2", mean=2.0, sigma=3.0)])
+    x = jnp.array([[0.5, 2.0], [0.5, 40.0]])
+    lp = np.asarray(space.log_prior(x))
+    assert lp[0] == lp[1]
+    draws = np.asarray(space.sample_prior(jax.random.PRNGKey(1), 20000))
+    assert abs(draws[:, 1].mean() - 2.0) < 0.1 and abs(draws[:, 1].std() - 3.0) < 0.1
+    with pytest.raises(ValueError, match="chi2 prior needs a finite mean and sigma > 0"):
+        Space([Parameter("z", prior="chi2", sigma=0.0)])

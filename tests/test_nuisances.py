@@ -107,3 +107,14 @@ def test_bad_nuisances_are_named(engine):
         engine(None, {"f_B++": 0.2})
     with pytest.raises(ValueError, match="Resonance"):
         engine(Resonance.from_names(2.0, 0.1, {"C9_bsmumu": (1.0, 0.0)}), {})
+
+
+def test_the_nuisances_acting_on_processes_are_those_that_move_their_observables():
+    """`acting_on` (by name) against the Jacobian of the predictions in every ACTING nuisance."""
+    observables = [("<P5p>(B0->K*mumu)", 4.0, 6.0), ("<dBR/dq2>(B+->Kmumu)", 1.1, 6.0), ("BR(Bs->mumu)",)]
+    engine = Predictions(observables, nuisances=nuisances.ACTING)
+    jac = np.asarray(jax.jit(jax.jacfwd(lambda t: engine({"C9_bsmumu": -1.0}, t)))(jnp.asarray(nuisances.prior(nuisances.ACTING).central)))
+    moving = {n for n, column in zip(engine.nuisances, jac.T) if np.any(column != 0)}
+    assert moving == set(nuisances.acting_on(engine.processes))
+    assert set(engine.processes) == {"B0->K*", "B+->K", "Bs"}
+    assert "f_Bs" in moving and "B->K* BSZ a0_V" in moving and "Bs->phi BSZ a0_V" not in moving

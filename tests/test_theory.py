@@ -4,6 +4,7 @@ and the data-set likelihood with the theory covariance folded in (theory = "cova
 import json
 import pathlib
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
@@ -104,3 +105,27 @@ def test_c9_global_fit_with_the_theory_covariance(tmp_path):
     result = json.loads((tmp_path / "t" / "result.json").read_text())
     assert -1.0 < result["best_fit"]["C9_bsmumu"] < -0.9 and 0.18 < result["uncertainties"]["C9_bsmumu"] < 0.26
     assert 15 < result["chi2_sm"] - result["chi2_min"] < 21 and "theory covariance" in result["theory"]
+
+
+def test_nuisances_mode_is_the_experimental_chi2_of_moved_predictions_plus_the_prior(small):
+    """theory = "nuisances": at z = 0 the χ² of `theory=None`; at z the same χ² of the
+    predictions at θ = μ + L z, plus |z|²; finite gradient in every coordinate."""
+    from jaxflav import nuisances
+
+    like, plain = DataLikelihood([small], theory="nuisances"), DataLikelihood([small])
+    assert like.nuisances == nuisances.acting_on(like.predict.processes) and like.prior.dim == len(like.nuisances)
+    wc = {"C9_bsmumu": -0.7}
+    at_centre = like.terms(wc)
+    assert float(at_centre["nuisance prior"]) == 0.0
+    for name, value in plain.terms(wc).items():
+        assert float(at_centre[name]) == pytest.approx(float(value), rel=1e-12), name
+    z = 0.7 * np.random.default_rng(3).standard_normal(like.prior.dim)
+    terms = like.terms(wc, z)
+    assert float(terms["nuisance prior"]) == pytest.approx(float(np.sum(z**2)), rel=1e-12)
+    moved = like.predict(wc, like.prior.from_standard(z))
+    assert float(like.chi2(wc, z)) == pytest.approx(float(plain.chi2_of(moved)) + float(np.sum(z**2)), rel=1e-12)
+    assert float(like.chi2(wc, z)) != pytest.approx(float(like.chi2(wc)), rel=1e-3)
+    grad = np.asarray(jax.grad(lambda zz: like.chi2(wc, zz))(jnp.asarray(z)))
+    assert np.all(np.isfinite(grad)) and np.count_nonzero(grad) > like.prior.dim // 2
+    with pytest.raises(ValueError, match="theory = None, not 'nuisances'"):
+        plain.terms(wc, z)
