@@ -111,7 +111,8 @@ def test_bad_nuisances_are_named(engine):
 
 def test_the_nuisances_acting_on_processes_are_those_that_move_their_observables():
     """`acting_on` (by name) against the Jacobian of the predictions in every ACTING nuisance."""
-    observables = [("<P5p>(B0->K*mumu)", 4.0, 6.0), ("<dBR/dq2>(B+->Kmumu)", 1.1, 6.0), ("BR(Bs->mumu)",)]
+    observables = [("<P5p>(B0->K*mumu)", 4.0, 6.0), ("<dBR/dq2>(B0->K*mumu)", 15.0, 19.0), ("<dBR/dq2>(B+->Kmumu)", 1.1, 6.0),
+                   ("<dBR/dq2>(B+->Kmumu)", 15.0, 22.0), ("BR(Bs->mumu)",)]  # both q² regions of the subleading shifts
     engine = Predictions(observables, nuisances=nuisances.ACTING)
     jac = np.asarray(jax.jit(jax.jacfwd(lambda t: engine({"C9_bsmumu": -1.0}, t)))(jnp.asarray(nuisances.prior(nuisances.ACTING).central)))
     moving = {n for n, column in zip(engine.nuisances, jac.T) if np.any(column != 0)}
