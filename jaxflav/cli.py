@@ -361,7 +361,7 @@ def _sample(opts):
     nuisance = set(problem.likelihood.nuisance_parameters)
     lines = post.summary().splitlines()
     if nuisance:  # the table lists the model's parameters; every nuisance is in posterior.json
-        lines = [line for line in lines if line.split(" ", 1)[0] not in nuisance]
+        lines = [line for line in lines if not any(line.startswith(n + " ") for n in nuisance)]
         worst = max(post.r_hat.values())
         lines.append(f"{len(nuisance)} nuisance parameters sampled too (in posterior.json); largest R̂ of all {worst:.4f}, smallest ESS {min(post.ess.values()):.0f}")
     print("\n".join(lines))
