@@ -83,3 +83,25 @@ def test_presets_load():
     assert [p.name for p in cfg.parameters] == ["C9_bsmumu", "C10_bsmumu"]
     with pytest.raises(ValueError, match="neither a config file nor a preset"):
         config.load("c9-c11")
+
+
+@pytest.mark.slow
+def test_sample_compares_with_random_walk_metropolis_at_the_same_budget(tmp_path, capsys):
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL.replace("[sample]", "[sample]\ncompare = \"metropolis\"") if "[sample]" in SMALL else SMALL + '\n[sample]\nchains = 2\nwarmup = 50\nsamples = 100\ncompare = "metropolis"\n')
+    assert cli.main(["sample", str(path), "--out", str(tmp_path)]) == 0
+    comparison = json.loads((tmp_path / "posterior.json").read_text())["comparison"]
+    nuts, rw = comparison["nuts"], comparison["metropolis"]
+    assert rw["n_evals"] >= nuts["n_evals"] > 0 and nuts["ess_min"] > 0 and rw["ess_min"] > 0
+    assert "random-walk Metropolis" in capsys.readouterr().out
+
+
+def test_theory_nuisances_and_sample_compare_config_errors(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SMALL + '\n[sample]\ncompare = "hamiltonian"\n' if "[sample]" not in SMALL else SMALL.replace("[sample]", '[sample]\ncompare = "hamiltonian"'))
+    with pytest.raises(ValueError, match="sample.compare must be none or metropolis"):
+        config.load(bad)
+    nuisances = tmp_path / "nuisances.toml"
+    nuisances.write_text(SMALL.replace('model = "wilson"', 'model = "wilson"\ntheory = "nuisances"'))
+    with pytest.raises(ValueError, match="too many to grid"):
+        config.scan_design(config.load(nuisances))

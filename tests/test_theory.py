@@ -95,6 +95,25 @@ def test_a_table_with_the_theory_covariance(tmp_path):
         assert float(like.chi2(wc)) != pytest.approx(float(likelihood.chi2(p, table)), rel=1e-3)
 
 
+def test_a_table_with_the_nuisances(tmp_path):
+    """The three-row table with theory = "nuisances": rows the nuisances move are compared with
+    their experimental errors alone, B→X_sμμ (not moved) keeps its printed SM error."""
+    from jaxflav import likelihood, measurements, sources
+
+    head, *rows = sources.path("rashed2026_table1").read_text(encoding="utf-8").split("\n[[row]]")
+    keep = [r for r in rows if '"<dBR/dq2>(B0->K*mumu)"' in r][:1] + [r for r in rows if '"<BR>(B->Xsmumu)"' in r]
+    path = tmp_path / "two.toml"
+    path.write_text(head + "".join("\n[[row]]" + r for r in keep), encoding="utf-8")
+    like = DataLikelihood([path], theory="nuisances")
+    table = measurements.load(path)
+    wc = {"C9_bsmumu": -1.0}
+    z = 0.5 * np.ones(like.prior.dim)
+    p = np.asarray(like.predict(wc, like.prior.from_standard(z)))
+    expected = float(likelihood.chi2(p, table, np.array([0.0, table.sm_err[1]])))
+    assert float(like.chi2(wc, z)) == pytest.approx(expected + float(np.sum(z**2)), rel=1e-12)
+    assert like.predict.moved.tolist() == [True, False]
+
+
 @pytest.mark.slow
 def test_c9_global_fit_with_the_theory_covariance(tmp_path):
     """`jaxflav fit c9-global-2019-theory`: the theory covariance moves the best fit little and
