@@ -109,22 +109,21 @@ class DataLikelihood:
         rows = [measurements.observables(t) for _, t in self.tables] + [s.observables for s in self.sets]
         self.observables = tuple(dict.fromkeys(o for r in rows for o in r))
         inputs = DEFAULT if inputs is None else inputs
-        self.predict = Predictions(self.observables, inputs, coefficients=coefficients)
-        self.nuisances, self.prior = (), None
-        if theory == "nuisances":
-            self.nuisances = jaxflav_nuisances.acting_on(self.predict.processes)
-            self.prior = jaxflav_nuisances.prior(self.nuisances)
-            self.predict = Predictions(self.observables, inputs, coefficients=coefficients, nuisances=self.nuisances)
+        self.predict = Predictions(self.observables, inputs, coefficients=coefficients, nuisances="acting" if theory == "nuisances" else None)
+        self.nuisances = self.predict.nuisances
+        self.prior = jaxflav_nuisances.prior(self.nuisances) if self.nuisances else None
         self._maps = tuple(np.array([self.observables.index(o) for o in r]) for r in rows)
         self.term_names = names = [n for n, _ in self.tables] + [t.name for s in self.sets for t in s.terms]
         if len(set(names)) != len(names):
             raise ValueError(f"{', '.join(n for n, _ in loaded)} share measurements: {sorted({n for n in names if names.count(n) > 1})}")
         self.n_values = sum(len(t) for _, t in self.tables) + sum(len(s.observables) for s in self.sets)
         self.theory, self._joint, self._theory_variance = theory, None, {}
+        moved = self.predict.moved  # observables the nuisances move: their tables' printed SM errors give way
+        self._table_moved = [moved[m] for m in self._maps[: len(self.tables)]]
         if theory == "covariance":
             self._with_theory_covariance(draws, seed)
-        moved = self.predict.moved
-        self._table_sm_err = [np.where(moved[m], 0.0, table.sm_err) for (_, table), m in zip(self.tables, self._maps)]
+        # σ_th of each table's rows: the printed SM error, or (nuisances) only where none moves the row
+        self._table_theory_error = [np.where(m, 0.0, t.sm_err) if theory == "nuisances" else t.sm_err for (_, t), m in zip(self.tables, self._table_moved)]
 
     def _with_theory_covariance(self, draws, seed):
         """Fold the SM theory covariance of the data sets' observables (a Monte Carlo over the
@@ -148,10 +147,8 @@ class DataLikelihood:
         self._joint = datasets.joint(gaussian, gaussian_rows, cov) if gaussian else None
         # tables: the theory covariance of their rows, the printed SM error where it is 0 (B→X_sℓℓ)
         self._table_theory = []
-        for (_, table), m in zip(self.tables, self._maps):
-            c = cov[np.ix_(m, m)]
-            moved = np.diag(c) > (1e-6 * table.sm_err) ** 2  # rows the nuisances move
-            c = np.where(np.outer(moved, moved), c, 0.0)
+        for (_, table), m, moved in zip(self.tables, self._maps, self._table_moved):
+            c = np.where(np.outer(moved, moved), cov[np.ix_(m, m)], 0.0)
             self._table_theory.append(c + np.diag(np.where(moved, 0.0, table.sm_err**2)))
 
     def __len__(self):
@@ -161,8 +158,7 @@ class DataLikelihood:
         """{term: χ²} for predictions of `self.observables` (last axis)."""
         maps = iter(self._maps)
         if self.theory != "covariance":
-            errors = self._table_sm_err if self.theory == "nuisances" else [None] * len(self.tables)
-            out = {name: chi2(predictions[..., next(maps)], table, e) for (name, table), e in zip(self.tables, errors)}
+            out = {name: chi2(predictions[..., next(maps)], table, e) for (name, table), e in zip(self.tables, self._table_theory_error)}
             for s in self.sets:
                 out |= datasets.chi2_terms(s, predictions[..., next(maps)])
             return out

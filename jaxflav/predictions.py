@@ -293,7 +293,8 @@ class Predictions:
     of `jaxflav.wcxf.NAMES`); the forms keep only those directions, so a C9/C10 fit evaluates
     6×6 real forms per node instead of 22×22 — a call that sets another coefficient is a
     ValueError, and a `Resonance` is read only in these columns. `nuisances`: names of theory
-    nuisance parameters (`jaxflav.nuisances`, flavio's) a call may set (`predict(wc, θ)`): those
+    nuisance parameters (`jaxflav.nuisances`, flavio's), or "acting" for those that move these
+    observables (`jaxflav.nuisances.acting_on`), that a call may set (`predict(wc, θ)`): those
     calls rebuild the amplitudes at the nodes (B→X_sℓℓ stays at the central inputs). Raises
     ValueError for unknown names, bad bins or q² outside the kinematic range, before anything is
     compiled.
@@ -316,10 +317,12 @@ class Predictions:
                 raise ValueError(f"coefficients must be a list of WCxf names, got {coefficients!r}")
             wcxf.check_names(coefficients)
         self.coefficients = frozenset(wcxf.NAMES if coefficients is None else coefficients)
+        self._components = list(components)
+        if isinstance(nuisances, str) and nuisances == "acting":
+            nuisances = jaxflav_nuisances.acting_on(self.processes)
         prior = jaxflav_nuisances.prior(nuisances) if nuisances is not None else None
         self.nuisances, self._nuisance_central = (prior.names, prior.central) if prior else ((), np.zeros(0))
         self._inputs = inputs
-        self._components = list(components)
         self._build(self._components, inputs)
 
     @property
