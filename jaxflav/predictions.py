@@ -23,7 +23,7 @@ import numpy as np
 from jaxflav import inputs as sm_inputs
 from jaxflav import nuisances as jaxflav_nuisances
 from jaxflav import wcxf, wilson
-from jaxflav.observables import b_to_pll, b_to_vll, b_to_xsll, bs_to_ll, forms, resonant
+from jaxflav.observables import b_to_pll, b_to_vll, b_to_xsll, bs_to_ll, forms, qcdf, resonant
 from kernels.validate import concrete
 
 
@@ -266,23 +266,88 @@ class Group(NamedTuple):
     inverse: np.ndarray  # (n_nodes,) each node's index in `distinct`
 
 
+class Batch(NamedTuple):
+    """Modes the nuisance path evaluates in one vmap over their nodes (`_direct_plan`)."""
+
+    family: str
+    modes: tuple  # one Mode per segment of the node axis
+    counts: tuple  # each mode's number of nodes
+    q2: np.ndarray  # each mode's distinct nodes, concatenated
+    entries: list  # [(quantity index, component indices, dense (components, nodes) weights)]
+    spectator: tuple | None  # B→Vℓℓ: QCDF corrections at the nodes (`_spectator`)
+
+
 def _direct_plan(components, inputs):
-    """[(mode, its distinct q² nodes, [(component index, quantity index,
-    node indices, weights)])] for the components the nuisance path recomputes (all but
-    B→X_sℓℓ): every quantity of a node comes from one evaluation, so the components of a bin
-    (the angular coefficients) share their nodes' amplitudes."""
+    """The `Batch`es of the components the nuisance path recomputes (all but B→X_sℓℓ).
+
+    Every quantity of a node comes from one evaluation, so the components of a bin (the angular
+    coefficients) share their nodes' amplitudes. The B→Vℓℓ modes (B→Pℓℓ modes) of all processes
+    and leptons run as one vmap over their nodes, time-integrated B_s modes apart (their mixing
+    term): a few large vectorised evaluations instead of one per mode. The weights of one quantity
+    form a dense (components, nodes) matrix, so that a gradient is a matrix product, not a scatter."""
     by_mode = {}
     for index, c in enumerate(components):
         if c.mode.family != "xsll":
             by_mode.setdefault(c.mode, []).append((index, c))
+    groups = {}
+    for mode in by_mode:
+        key = (mode.family, mode.family == "vll" and b_to_vll.PROCESSES[mode.process].mixing) if mode.family != "bll" else mode
+        groups.setdefault(key, []).append(mode)
     plan = []
-    for mode, items in by_mode.items():
-        names = _quantities(mode, inputs)[2]
-        nodes = [_nodes(c, inputs) for _, c in items]
-        distinct = np.unique(np.concatenate([q for q, _ in nodes]))
-        entries = [(index, names.index(c.quantity), np.searchsorted(distinct, q), w) for (index, c), (q, w) in zip(items, nodes)]
-        plan.append((mode, distinct, entries))  # not padded: every node costs each point
+    for modes in groups.values():
+        names, q2, by_quantity, offset = _quantities(modes[0], inputs)[2], [], {}, 0
+        for mode in modes:
+            items = by_mode[mode]
+            nodes = [_nodes(c, inputs) for _, c in items]
+            q2.append(np.unique(np.concatenate([q for q, _ in nodes])))  # not padded: every node costs each point
+            for (index, c), (q, w) in zip(items, nodes):
+                by_quantity.setdefault(names.index(c.quantity), []).append((index, offset + np.searchsorted(q2[-1], q), w))
+            offset += len(q2[-1])
+        entries = []
+        for k, rows in sorted(by_quantity.items()):
+            W = np.zeros((len(rows), offset))
+            for row, (_, at, w) in enumerate(rows):
+                np.add.at(W[row], at, w)
+            entries.append((k, np.array([index for index, _, _ in rows]), W))
+        family = modes[0].family
+        spectator = tuple(tuple(np.concatenate(parts) for parts in zip(*cp)) for cp in zip(*(_spectator(m.process, q, inputs) for m, q in zip(modes, q2)))) if family == "vll" else None
+        plan.append(Batch(family, tuple(modes), tuple(len(q) for q in q2), np.concatenate(q2), entries, spectator))
     return plan
+
+
+def _per_node(trees, counts):
+    """One pytree from one per mode, and its vmap axes: a leaf the same in every mode stays shared
+    (axis None), any other becomes an array over the concatenated nodes (axis 0)."""
+    leaves, treedef = jax.tree_util.tree_flatten(trees[0])
+    columns = zip(*(jax.tree_util.tree_leaves(t) for t in trees))
+    out, axes = [], []
+    for first, column in zip(leaves, columns):
+        shared = all(v is first for v in column) or all(isinstance(v, float | int) and v == first for v in column)
+        out.append(first if shared else jnp.concatenate([jnp.broadcast_to(v, (n, *jnp.shape(v))) for v, n in zip(column, counts)]))
+        axes.append(None if shared else 0)
+    return jax.tree_util.tree_unflatten(treedef, out), jax.tree_util.tree_unflatten(treedef, axes)
+
+
+def _node_columns(columns, counts):
+    """The form vector's columns over a batch's nodes from each mode's `wcxf.form_columns` (numbers,
+    or arrays over the mode's nodes), and their vmap axes: a column equal to the same plain number
+    in every mode stays that number (axis None), so absent coefficients cost nothing."""
+    out, axes = [], []
+    for column in zip(*columns):
+        if all(isinstance(v, float | int) and v == column[0] for v in column):
+            out.append(column[0])
+            axes.append(None)
+        else:
+            out.append(jnp.concatenate([jnp.broadcast_to(jnp.asarray(v, dtype=complex), (n,)) for v, n in zip(column, counts)]))
+            axes.append(0)
+    return (tuple(out), tuple(axes))
+
+
+def _spectator(process, q2, inputs):
+    """The QCDF corrections (H_0^V, H_+^V, H_−^V) of a B→Vℓℓ process at the nodes q2, for the decay
+    and its CP conjugate: NumPy constants, as they do not depend on the nuisances."""
+    tab = b_to_vll.hadronic(process, inputs).qcdf
+    return tuple(tuple(np.asarray(qcdf.vector_amplitudes(q2, tab, cp))) for cp in (False, True))
 
 
 class Predictions:
@@ -348,7 +413,7 @@ class Predictions:
         self._groups = []
         sm_at = self._sm_at = _sm_effective_for([c for c in components if c.mode.family in ("vll", "pll")], inputs, bool(self.nuisances))
         self._direct = _direct_plan(components, inputs)
-        self._forms_needed = sum(len(items) for *_, items in self._direct) < len(components)
+        self._forms_needed = sum(len(index) for batch in self._direct for _, index, _ in batch.entries) < len(components)
         per_mode = {}
         for c in components:
             per_mode[c.mode] = per_mode.get(c.mode, 0) + len(_nodes(c, inputs)[0])
@@ -391,7 +456,7 @@ class Predictions:
         # the forms only for what the nuisance path does not recompute (B→X_sℓℓ)
         values = self._form_values(wc) if self._forms_needed else jnp.zeros(self._n_components)
         for index, value in self._direct_values(wc, theta):
-            values = values.at[index].set(value)
+            values = values.at[jnp.asarray(index)].set(value)
         return self._combine(values)
 
     def _combine(self, values):
@@ -409,28 +474,46 @@ class Predictions:
         return theta
 
     def _direct_values(self, wc, theta):
-        """[(component index, value)] of the B→Vℓℓ, B→Pℓℓ and B_{s,d}→ℓℓ components at nuisance point θ:
-        the amplitudes rebuilt at their nodes with the point's inputs, form factors and subleading
-        shifts, C7,9^eff moved with its ξ_u/ξ_t (the QCDF spectator tables stay central, as flavio's)."""
-        inputs, ff, sub = jaxflav_nuisances.point(self.nuisances, theta, self._inputs)
+        """[(component indices, values)] of the B→Vℓℓ, B→Pℓℓ and B_{s,d}→ℓℓ components at nuisance
+        point θ: the amplitudes rebuilt at their nodes with the point's inputs, form factors and
+        subleading shifts, C7,9^eff moved with its ξ_u/ξ_t (the QCDF spectator tables stay central, as
+        flavio's)."""
+        point = jaxflav_nuisances.point(self.nuisances, theta, self._inputs)
         out = []
-        for mode, q2, items in self._direct:
-            coefficients = _coefficients(wc, jnp.asarray(q2))
-            self._check_coefficients(coefficients)
-            x = jnp.broadcast_to(wcxf.form_vector(coefficients, mode.lepton, jnp.asarray(q2)), (len(q2), wcxf.DIM))
-            m_l = sm_inputs.lepton_mass(mode.lepton, inputs)
-            if mode.family == "bll":
-                quantities = _bll_rate(mode.process, m_l, inputs)(x[0], None)[None]
-            else:
-                module, process_ff = (b_to_vll, ff[b_to_vll.PROCESSES[mode.process].formfactors]) if mode.family == "vll" else (b_to_pll, ff["B->K"])
-                sm = self._sm_at(q2, wilson._xi_ratio(inputs, False))
-                had = module.hadronic(mode.process, inputs, process_ff)
-                d = sub[jaxflav_nuisances.SUBLEADING_PROCESS[mode.process]]
-                per_node = lambda q, xq, s: module.direct_rates(q, xq, had, m_l, inputs, s, d)  # noqa: E731
-                axes = b_to_vll.SMEffective(0, 0, 0, 0, None, None)
-                quantities = jax.vmap(per_node, in_axes=(0, 0, axes))(jnp.asarray(q2), x, sm)
-            out += [(index, jnp.dot(jnp.asarray(w), quantities[nodes, quantity])) for index, quantity, nodes, w in items]
+        for batch in self._direct:
+            columns = []
+            for mode, q2 in zip(batch.modes, np.split(batch.q2, np.cumsum(batch.counts)[:-1])):
+                coefficients = _coefficients(wc, jnp.asarray(q2))
+                self._check_coefficients(coefficients)
+                columns.append(wcxf.form_columns(coefficients, mode.lepton))
+            quantities = self._batch_rates(batch, _node_columns(columns, batch.counts), point)
+            out += [(index, jnp.asarray(W) @ quantities[k]) for k, index, W in batch.entries]
         return out
+
+    def _batch_rates(self, batch, x, point):
+        """The quantities (a tuple, each over the batch's nodes) at a nuisance point, from the form
+        vector x at the nodes (`_node_columns`: its columns and their vmap axes)."""
+        x, x_axes = x
+        inputs, ff, sub = point
+        if batch.family == "bll":
+            mode = batch.modes[0]
+            x = jnp.stack([jnp.broadcast_to(jnp.asarray(v, dtype=complex), (len(batch.q2),))[0] for v in x])
+            return (_bll_rate(mode.process, sm_inputs.lepton_mass(mode.lepton, inputs), inputs)(x, None),)
+        module = b_to_vll if batch.family == "vll" else b_to_pll
+        per_mode = []
+        for mode in batch.modes:
+            process_ff = ff[b_to_vll.PROCESSES[mode.process].formfactors] if batch.family == "vll" else ff["B->K"]
+            had = module.hadronic(mode.process, inputs, process_ff)
+            per_mode.append((had._replace(qcdf=None) if batch.family == "vll" else had, sm_inputs.lepton_mass(mode.lepton, inputs),
+                             tuple(sub[jaxflav_nuisances.SUBLEADING_PROCESS[mode.process]])))  # fmt: skip
+        (had, m_l, d), axes = _per_node(per_mode, batch.counts)
+        sm = self._sm_at(batch.q2, wilson._xi_ratio(inputs, False))
+        sm_axes = b_to_vll.SMEffective(0, 0, 0, 0, None, None)
+        if batch.family == "pll":
+            rate = lambda q, xq, s, h, m, dd: module.direct_rates(q, xq, h, m, inputs, s, dd)  # noqa: E731
+            return jax.vmap(rate, in_axes=(0, x_axes, sm_axes, *axes))(jnp.asarray(batch.q2), x, sm, had, m_l, d)
+        rate = lambda q, xq, s, h, m, dd, spectator: module.direct_rates(q, xq, h, m, inputs, s, dd, spectator)  # noqa: E731
+        return jax.vmap(rate, in_axes=(0, x_axes, sm_axes, *axes, 0))(jnp.asarray(batch.q2), x, sm, had, m_l, d, batch.spectator)
 
     def _form_values(self, wc):
         values = jnp.zeros(self._n_components)

@@ -56,6 +56,13 @@ def form_vector(values: dict, lepton: str, q2):
     return jnp.stack(cols, axis=-1)
 
 
+def form_columns(values: dict, lepton: str) -> tuple:
+    """The entries of x (`form_vector`) as a tuple: 1, then each coefficient's value as given
+    (a number or an array), a plain 0.0 for those not in `values`, so that the nuisance path skips
+    the amplitudes of coefficients that are absent."""
+    return (1.0, *(values.get(wcxf_name(c, lepton), 0.0) for c in COEFFICIENTS))
+
+
 class Resonance(NamedTuple):
     """New physics through one s-channel vector boson of mass M and width Γ (GeV):
 

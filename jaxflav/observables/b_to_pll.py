@@ -67,6 +67,11 @@ def amplitudes(q2, x, had: Hadronic, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate
     """(h_V, h_A, h_P, h_S) on the last axis, linear in x (in x* for the CP conjugate).
     `had`: `hadronic(process)`; `sm`: `b_to_vll.sm_effective(q2, inputs)` when already computed;
     `sub`: the SUBLEADING parameters (complex (3,); None: 0, flavio's central values)."""
+    return jnp.stack(_amplitudes(q2, x, had, m_l, inputs, cp_conjugate, sm, sub), axis=-1)
+
+
+def _amplitudes(q2, x, had, m_l, inputs, cp_conjugate, sm, sub):
+    """`amplitudes` as a tuple (the nuisance path differentiates through it: no stacking)."""
     sm = sm_effective(q2, inputs) if sm is None else sm
     m_B, m_P = had.m_B, had.m_P
     xi_t = sm_inputs.xi(inputs, "t", "bs")
@@ -82,7 +87,7 @@ def amplitudes(q2, x, had: Hadronic, m_l, inputs=sm_inputs.DEFAULT, cp_conjugate
     h_a = sl / (2 * jnp.sqrt(q2)) * (c10 + c10p) * ff["f+"]
     h_p = (m_B**2 - m_P**2) / 2 * ff["f0"] * ((cp + cpp) + 2 * m_l / q2 * (c10 + c10p))
     h_s = (m_B**2 - m_P**2) / 2 * ff["f0"] * (cs + csp)
-    return norm * jnp.stack([h_v, h_a, h_p, h_s], axis=-1)
+    return tuple(norm * h for h in (h_v, h_a, h_p, h_s))
 
 
 class Node(NamedTuple):
@@ -113,26 +118,26 @@ def _nodes(q2, had, m_l, inputs, sm):
 def _rate(h, q2, m_B, m_P, m_l):
     beta2 = 1 - 4 * m_l**2 / q2
     pf = sqrt_safe(kallen(m_B**2, m_P**2, q2)) * sqrt_safe(beta2) / (2**9 * jnp.pi**3 * m_B**3)
-    abs2 = jnp.real(h * jnp.conj(h))
+    abs2 = [jnp.real(a * jnp.conj(a)) for a in h]
     return 2 * pf * (4 / 3 * (q2 + 2 * m_l**2) * abs2[0] + 4 / 3 * q2 * beta2 * abs2[1] + 2 * q2 * abs2[2] + 2 * q2 * beta2 * abs2[3])
 
 
 def rates(x, node):
     """[τ_B (Γ + Γ̄)/2] at one node: the CP-averaged dBR/dq², quadratic in x."""
-    return _rates(node.T @ x, node.Tbar @ jnp.conj(x), node)
+    return jnp.stack(_rates(node.T @ x, node.Tbar @ jnp.conj(x), node))
 
 
 def direct_rates(q2, x, had: Hadronic, m_l, inputs, sm, sub=None):
-    """`rates` at one q² straight from the amplitudes of x (for points whose inputs, form factors
+    """`rates` at one q² straight from the amplitudes of x, as a tuple (for points whose inputs, form factors
     or subleading parameters `sub` vary). `sm`: the `b_to_vll.SMEffective` at this q²."""
-    h, hbar = (amplitudes(q2, x, had, m_l, inputs, cp, sm, sub) for cp in (False, True))
+    h, hbar = (_amplitudes(q2, x, had, m_l, inputs, cp, sm, sub) for cp in (False, True))
     return _rates(h, hbar, Node(q2, None, None, had.m_B, had.m_P, m_l, had.tau))
 
 
 def _rates(h, hbar, node):
     gamma = _rate(h, node.q2, node.m_B, node.m_P, node.m_l)
     gamma_bar = _rate(hbar, node.q2, node.m_B, node.m_P, node.m_l)
-    return jnp.stack([node.tau * (gamma + gamma_bar) / 2])
+    return (node.tau * (gamma + gamma_bar) / 2,)
 
 
 def observables(q2, x, process, m_l, inputs=sm_inputs.DEFAULT):

@@ -82,39 +82,58 @@ def effective_coefficients(x, sm: SMEffective, cp_conjugate):
     """(C7, C7', C9, C9', C10, C10', CS, CS', CP, CP'): SM effective values times x₀ plus the
     shifts of x (the SM has no scalar operators).
 
-    The CP-conjugate amplitude takes the CP-conjugate SM part and x* (weak phases flip).
+    The CP-conjugate amplitude takes the CP-conjugate SM part and x* (weak phases flip). `x`: the
+    form vector, an array or a tuple (`wcxf.form_columns`: plain zeros stay plain).
     """
     if cp_conjugate:
-        x, c7, c9 = jnp.conj(x), sm.c7bar, sm.c9bar
+        x, c7, c9 = tuple(v if isinstance(v, float | int) else jnp.conj(v) for v in x), sm.c7bar, sm.c9bar
     else:
         c7, c9 = sm.c7, sm.c9
     return (c7 * x[0] + x[1], sm.c7p * x[0] + x[2], c9 * x[0] + x[3], x[4], sm.c10 * x[0] + x[5], x[6], x[7], x[8], x[9], x[10])
 
 
 def helicity_amplitudes(q2, c, ff, m_B, m_V, m_b, m_l, norm):
-    """H_0^V, H_+^V, H_−^V, H_0^A, H_+^A, H_−^A, H_P, H_S (arXiv:1506.03970 App. B, flavio's phases).
+    """H_0^V, H_+^V, H_−^V, H_0^A, H_+^A, H_−^A, H_P, H_S (arXiv:1506.03970 App. B, flavio's phases),
+    stacked on the leading axis.
 
     `c` = (C7, C7', C9, C9', C10, C10', CS, CS', CP, CP'), `ff` the B→V form factors at q², `m_b` =
     m_b(μ_b) MS-bar. The m_b of O_S, O_P cancels the 1/(m_b + m_s) of the equations of motion at
     m_s → 0 (as flavio), so CS, CP enter H_S, H_P bare.
     """
-    c7, c7p, c9, c9p, c10, c10p, cs, csp, cp, cpp = c
-    sq = jnp.sqrt(q2)
-    sl = sqrt_safe(kallen(m_B**2, m_V**2, q2))
+    return jnp.stack(_helicity(q2, c, ff, m_B, m_V, m_b, m_l, norm))
+
+
+def _longitudinal(q2, c9m, c7m, ff, m_B, m_V, m_b):
+    """H_0^V/N for C9 − C9' = c9m, C7 − C7' = c7m (H_0^A: c9m = C10 − C10', c7m = 0)."""
     mp = m_B + m_V
-    h0v = 4j * m_B * m_V / (sq * mp) * ((c9 - c9p) * mp * ff["A12"] + m_b * (c7 - c7p) * ff["T23"])
-    h0a = 4j * m_B * m_V / sq * (c10 - c10p) * ff["A12"]
+    return 4j * m_B * m_V / (jnp.sqrt(q2) * mp) * (c9m * mp * ff["A12"] + m_b * c7m * ff["T23"])
 
-    def transverse(sign, cv, cvp, c7_, c7p_):
-        vector = 1j / (2 * mp) * (sign * (cv + cvp) * sl * ff["V"] - mp**2 * (cv - cvp) * ff["A1"])
-        dipole = 1j * m_b / q2 * (sign * (c7_ + c7p_) * sl * ff["T1"] - (c7_ - c7p_) * (m_B**2 - m_V**2) * ff["T2"])
-        return vector + dipole
 
-    hpv, hmv = transverse(1, c9, c9p, c7, c7p), transverse(-1, c9, c9p, c7, c7p)
-    hpa, hma = transverse(1, c10, c10p, 0, 0), transverse(-1, c10, c10p, 0, 0)
-    hp = 1j * sl / 2 * ((cp - cpp) + 2 * m_l / q2 * (c10 - c10p)) * ff["A0"]
-    hs = 1j * sl / 2 * (cs - csp) * ff["A0"]
-    return norm * jnp.stack([h0v, hpv, hmv, h0a, hpa, hma, hp, hs])
+def _transverse(q2, sign, cv, cvp, c7, c7p, ff, m_B, m_V, m_b):
+    """H_±^V/N (sign ±1); H_±^A with (cv, cvp) = (C10, C10') and no dipoles."""
+    sl, mp = sqrt_safe(kallen(m_B**2, m_V**2, q2)), m_B + m_V
+    vector = 1j / (2 * mp) * (sign * (cv + cvp) * sl * ff["V"] - mp**2 * (cv - cvp) * ff["A1"])
+    dipole = 1j * m_b / q2 * (sign * (c7 + c7p) * sl * ff["T1"] - (c7 - c7p) * (m_B**2 - m_V**2) * ff["T2"])
+    return vector + dipole
+
+
+def _helicity(q2, c, ff, m_B, m_V, m_b, m_l, norm):
+    """`helicity_amplitudes` as a tuple of arrays: the nuisance path differentiates through it, and
+    a stacked array would cost a pad per amplitude in the backward pass."""
+    c7, c7p, c9, c9p, c10, c10p, cs, csp, cp, cpp = c
+    sl = sqrt_safe(kallen(m_B**2, m_V**2, q2))
+    kin = (ff, m_B, m_V, m_b)
+    h = (
+        _longitudinal(q2, c9 - c9p, c7 - c7p, ff, m_B, m_V, m_b),
+        _transverse(q2, 1, c9, c9p, c7, c7p, *kin),
+        _transverse(q2, -1, c9, c9p, c7, c7p, *kin),
+        _longitudinal(q2, c10 - c10p, 0.0, ff, m_B, m_V, m_b),
+        _transverse(q2, 1, c10, c10p, 0.0, 0.0, *kin),
+        _transverse(q2, -1, c10, c10p, 0.0, 0.0, *kin),
+        1j * sl / 2 * ((cp - cpp) + 2 * m_l / q2 * (c10 - c10p)) * ff["A0"],
+        1j * sl / 2 * (cs - csp) * ff["A0"],
+    )
+    return tuple(norm * a for a in h)
 
 
 SUBLEADING = ("delta_C7 a_0", "delta_C7 b_0", "delta_C7p a_+", "delta_C7p b_+", "delta_C7 a_-", "delta_C7 b_-",
@@ -123,20 +142,20 @@ SUBLEADING = ("delta_C7 a_0", "delta_C7 b_0", "delta_C7p a_+", "delta_C7p b_+", 
 
 
 def subleading(q2, d, ff, m_B, m_V, m_b, norm):
-    """Shifts of (H_0^V, H_+^V, H_−^V) that parametrise subleading hadronic effects, as flavio
+    """Shifts (H_0^V, H_+^V, H_−^V), a tuple, that parametrise subleading hadronic effects, as flavio
     2.7.1 (`bvll/subleading.py`, its default implementations): for q² ≤ 9 GeV² effective shifts
     δC₇ = (a + b q²/m_B²) m_B/(2m_b) of C₇ in H_0 (a_0, b_0) and H_− (a_−, b_−) and of C₇′ in H_+
     (a_+, b_+); for q² > 14 GeV² constant shifts c_λ of C₉ in H_λ; none in between. `d`: complex
     (9,) in the order of SUBLEADING. flavio adds the same shift (with the unconjugated prefactor
     `norm`) to the decay and to its CP conjugate."""
-    scale, t = m_B / (2 * m_b), q2 / m_B**2
-
-    def amplitude(k, c7=0.0, c7p=0.0, c9=0.0):
-        return helicity_amplitudes(q2, (c7, c7p, c9, 0, 0, 0, 0, 0, 0, 0), ff, m_B, m_V, m_b, 0.0, norm)[k]
-
-    low = jnp.stack([amplitude(0, c7=(d[0] + d[1] * t) * scale), amplitude(1, c7p=(d[2] + d[3] * t) * scale), amplitude(2, c7=(d[4] + d[5] * t) * scale)])
-    high = jnp.stack([amplitude(0, c9=d[6]), amplitude(1, c9=d[7]), amplitude(2, c9=d[8])])
-    return jnp.where(q2 <= 9, low, jnp.where(q2 > 14, high, 0.0))
+    scale, t, kin = m_B / (2 * m_b), q2 / m_B**2, (ff, m_B, m_V, m_b)
+    low = (
+        _longitudinal(q2, 0.0, (d[0] + d[1] * t) * scale, *kin),
+        _transverse(q2, 1, 0.0, 0.0, 0.0, (d[2] + d[3] * t) * scale, *kin),
+        _transverse(q2, -1, 0.0, 0.0, (d[4] + d[5] * t) * scale, 0.0, *kin),
+    )
+    high = (_longitudinal(q2, d[6], 0.0, *kin), _transverse(q2, 1, d[7], 0.0, 0.0, 0.0, *kin), _transverse(q2, -1, d[8], 0.0, 0.0, 0.0, *kin))
+    return tuple(norm * jnp.where(q2 <= 9, lo, jnp.where(q2 > 14, hi, 0.0)) for lo, hi in zip(low, high))
 
 
 def _phase_space(q2, m_B, m_V, m_l):
@@ -245,21 +264,26 @@ def hadronic(process: str, inputs=sm_inputs.DEFAULT, ff=None) -> Hadronic:
 
 
 def amplitudes(q2, x, had: Hadronic, lepton_mass, inputs=sm_inputs.DEFAULT, cp_conjugate=False, sm=None, sub=None):
-    """The seven helicity amplitudes (last axis, order AMPLITUDES) at q² for the form vector x,
+    """The eight helicity amplitudes (last axis, order AMPLITUDES) at q² for the form vector x,
     QCDF corrections included. The CP-conjugate amplitudes are linear in x*.
     `had`: `hadronic(process)`; `sm`: `sm_effective(q2, inputs)` when already computed; `sub`:
     subleading-hadronic parameters (`subleading`; None: 0, flavio's central values)."""
+    return jnp.stack(_amplitudes(q2, x, had, lepton_mass, inputs, cp_conjugate, sm, sub), axis=-1)
+
+
+def _amplitudes(q2, x, had, lepton_mass, inputs, cp_conjugate, sm, sub, spectator=None):
+    """`amplitudes` as a tuple; `spectator`: the QCDF corrections (H_0^V, H_+^V, H_−^V) at q² when
+    already tabulated (`qcdf.vector_amplitudes`)."""
     sm = sm_effective(q2, inputs) if sm is None else sm
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     norm0 = 4 * inputs.GF / jnp.sqrt(2) * xi_t * inputs.alpha_e / (4 * jnp.pi)
     norm = jnp.conj(norm0) if cp_conjugate else norm0
     ff = formfactors.b_to_v(q2, "B->K*", params=had.formfactors)
-    c = effective_coefficients(x, sm, cp_conjugate)
-    H = helicity_amplitudes(q2, c, ff, had.m_B, had.m_V, inputs.m_b, lepton_mass, norm)
-    spectator = qcdf.vector_amplitudes(q2, had.qcdf, cp_conjugate)  # (H_0^V, H_+^V, H_-^V)
+    H = _helicity(q2, effective_coefficients(x, sm, cp_conjugate), ff, had.m_B, had.m_V, inputs.m_b, lepton_mass, norm)
+    spectator = tuple(qcdf.vector_amplitudes(q2, had.qcdf, cp_conjugate) if spectator is None else spectator)
     if sub is not None:
-        spectator = spectator + subleading(q2, sub, ff, had.m_B, had.m_V, inputs.m_b, norm0)
-    return jnp.moveaxis(H, 0, -1).at[..., :3].add(x[0] * jnp.moveaxis(spectator, 0, -1))
+        spectator = tuple(s + d for s, d in zip(spectator, subleading(q2, sub, ff, had.m_B, had.m_V, inputs.m_b, norm0)))
+    return tuple(h + x[0] * s for h, s in zip(H[:3], spectator)) + H[3:]
 
 
 class Node(NamedTuple):
@@ -298,26 +322,34 @@ def rates(x, node):
     "dBR/dq2" (half the rate's), the coefficients "J1s" … "J9", from which flavio's S_i, A_FB,
     F_L, P_i and P′_i are ratios, and their normalisation "SA_den" (τ(Γ + Γ̄) for y = 0).
     """
-    return _rates(node.T @ x, node.Tbar @ jnp.conj(x), node)
+    return jnp.stack(_rates(node.T @ x, node.Tbar @ jnp.conj(x), node))
 
 
-def direct_rates(q2, x, had: Hadronic, lepton_mass, inputs, sm, sub=None):
-    """`rates` at one q² straight from the amplitudes of x (no amplitude matrices): for points
-    whose inputs, form factors or subleading parameters `sub` vary (nuisances). `sm`: the
-    `SMEffective` at this q²."""
-    H = amplitudes(q2, x, had, lepton_mass, inputs, False, sm, sub)
-    Hbar = amplitudes(q2, x, had, lepton_mass, inputs, True, sm, sub)
+def direct_rates(q2, x, had: Hadronic, lepton_mass, inputs, sm, sub=None, spectator=None):
+    """`rates` at one q² straight from the amplitudes of x (no amplitude matrices), as a tuple: for
+    points whose inputs, form factors or subleading parameters `sub` vary (nuisances). `sm`: the
+    `SMEffective` at this q²; `spectator`: the QCDF corrections at q² for the decay and its CP
+    conjugate, when already tabulated."""
+    spectator = spectator or (None, None)
+    H, Hbar = (_amplitudes(q2, x, had, lepton_mass, inputs, cp, sm, sub, s) for cp, s in zip((False, True), spectator))
     xi_t = sm_inputs.xi(inputs, "t", "bs")
     return _rates(H, Hbar, Node(q2, None, None, had.m_B, had.m_V, lepton_mass, had.tau, had.y, jnp.conj(xi_t) / xi_t))
 
 
+_SWAP = ((0, 1), (2, 1), (1, 1), (3, 1), (5, 1), (4, 1), (6, 1), (7, -1))
+"""H̃ from H̄: helicities ± swapped, H_S with a sign (`mixing`)."""
+
+
 def _rates(H, Hbar, node):
+    """The QUANTITIES as a tuple, from the amplitudes (tuples or arrays) of the decay and its CP
+    conjugate; the B_s-mixing term only where y is not a static 0."""
     args = (node.q2, node.m_B, node.m_V, node.m_l)
     a, abar = angular(H, *args), angular(Hbar, *args)
-    h = mixing(H, node.phase * Hbar[jnp.array([0, 2, 1, 3, 5, 4, 6, 7])] * jnp.array([1, 1, 1, 1, 1, 1, 1, -1]), *args)
-    y = node.y
-    total = {k: node.tau * (a[k] + abar[k] - y * h[k]) / (1 - y**2) for k in a}
-    return jnp.stack([total["rate"] / 2, *(total[k] for k in COEFFICIENTS), total["rate"]])
+    total = {k: a[k] + abar[k] for k in a}
+    if not (isinstance(node.y, float | int) and node.y == 0):
+        h = mixing(H, tuple(node.phase * sign * Hbar[i] for i, sign in _SWAP), *args)
+        total = {k: (total[k] - node.y * h[k]) / (1 - node.y**2) for k in a}
+    return (node.tau * total["rate"] / 2, *(node.tau * total[k] for k in COEFFICIENTS), node.tau * total["rate"])
 
 
 QUANTITIES = ("dBR/dq2", *(f"J{k}" for k in COEFFICIENTS), "SA_den")
