@@ -43,15 +43,19 @@ def chunked(fn, chunk):
     return jax.jit(run)
 
 
-def time_jax(fn, args):
-    """(compile seconds, run seconds) of a jitted fn on args; the run excludes compilation."""
+def time_jax(fn, args, repeat=3):
+    """(compile seconds, run seconds) of a jitted fn on args; the run excludes compilation and is
+    the best of `repeat` (as timeit: on a shared machine the others measure its other load)."""
     start = time.perf_counter()
     compiled = fn.lower(*args).compile()
     compile_s = time.perf_counter() - start
     jax.block_until_ready(compiled(*args))  # warm caches
-    start = time.perf_counter()
-    jax.block_until_ready(compiled(*args))
-    return compile_s, time.perf_counter() - start
+    runs = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        jax.block_until_ready(compiled(*args))
+        runs.append(time.perf_counter() - start)
+    return compile_s, min(runs)
 
 
 def time_loop(fn, rows):

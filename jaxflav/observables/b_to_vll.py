@@ -149,13 +149,11 @@ def subleading(q2, d, ff, m_B, m_V, m_b, norm):
     (9,) in the order of SUBLEADING. flavio adds the same shift (with the unconjugated prefactor
     `norm`) to the decay and to its CP conjugate."""
     scale, t, kin = m_B / (2 * m_b), q2 / m_B**2, (ff, m_B, m_V, m_b)
-    low = (
-        _longitudinal(q2, 0.0, (d[0] + d[1] * t) * scale, *kin),
-        _transverse(q2, 1, 0.0, 0.0, 0.0, (d[2] + d[3] * t) * scale, *kin),
-        _transverse(q2, -1, 0.0, 0.0, (d[4] + d[5] * t) * scale, 0.0, *kin),
-    )
-    high = (_longitudinal(q2, d[6], 0.0, *kin), _transverse(q2, 1, d[7], 0.0, 0.0, 0.0, *kin), _transverse(q2, -1, d[8], 0.0, 0.0, 0.0, *kin))
-    return tuple(norm * jnp.where(q2 <= 9, lo, jnp.where(q2 > 14, hi, 0.0)) for lo, hi in zip(low, high))
+    low, high = q2 <= 9, q2 > 14
+    c7 = [jnp.where(low, (d[i] + d[i + 1] * t) * scale, 0.0) for i in (0, 2, 4)]  # δC₇ in H_0, δC₇′ in H_+, δC₇ in H_−
+    c9 = [jnp.where(high, d[i], 0.0) for i in (6, 7, 8)]
+    shifts = (_longitudinal(q2, c9[0], c7[0], *kin), _transverse(q2, 1, c9[1], 0.0, 0.0, c7[1], *kin), _transverse(q2, -1, c9[2], 0.0, c7[2], 0.0, *kin))
+    return tuple(norm * h for h in shifts)
 
 
 def _phase_space(q2, m_B, m_V, m_l):
@@ -170,22 +168,26 @@ COEFFICIENTS = ("1s", "1c", "2s", "2c", "3", "4", "5", "6s", "6c", "7", "8", "9"
 def _g_basis(X, Y, q2, m_l):
     """The G-basis coefficients of arXiv:1506.03970 (App. C, Eqs. C.5–C.7) as sesquilinear forms:
     every product H_a H_b* of the paper replaced by X_a Y_b* (so `_g_basis(H, H)` is the paper's G,
-    and `_g_basis(u, H) + _g_basis(H, u)` its B_s-mixing counterpart). Equal lepton masses m
+    and `_g_basis(u, H) + _g_basis(H, u)` its B_s-mixing counterpart); of "000" … "220" only the
+    real parts, the only ones `_coefficients` reads. Equal lepton masses m
     (E₁ = E₂ = √q²/2, λ(q², m², m²) = q⁴β²), scalar and pseudoscalar amplitudes, no tensor ones;
     without P_f."""
     beta2 = 1 - 4 * m_l**2 / q2
     m2, qb, qb2, r = m_l**2, q2 * sqrt_safe(beta2), q2 * beta2, 2 * m_l / jnp.sqrt(q2)
     x0v, xpv, xmv, x0a, xpa, xma, xp, xs = X
-    y0v, ypv, ymv, y0a, ypa, yma, yp, ys = (jnp.conj(h) for h in Y)
-    vt, v0, at, a0, p2, s2 = xpv * ypv + xmv * ymv, x0v * y0v, xpa * ypa + xma * yma, x0a * y0a, xp * yp, xs * ys
-    vector_axial = 4 / 3 * qb * (xpv * ypa - xmv * yma)
-    vector_scalar = 4 / 3 * qb * r * (x0v * ys + xs * y0v) / 2  # Re(H_0^V H_S*) as a sesquilinear form
+    y0v, ypv, ymv, y0a, ypa, yma, yp, ys = Y
+    # the first six coefficients enter only through their real parts: Re(x y*) = Re x Re y + Im x Im y
+    re = lambda x, y: jnp.real(x) * jnp.real(y) + jnp.imag(x) * jnp.imag(y)  # noqa: E731
+    vt, v0, at, a0, p2, s2 = re(xpv, ypv) + re(xmv, ymv), re(x0v, y0v), re(xpa, ypa) + re(xma, yma), re(x0a, y0a), re(xp, yp), re(xs, ys)
+    vector_axial = 4 / 3 * qb * (re(xpv, ypa) - re(xmv, yma))
+    vector_scalar = 4 / 3 * qb * r * (re(x0v, ys) + re(xs, y0v)) / 2
+    y0v, ymv, y0a, yma, ys = (jnp.conj(h) for h in (y0v, ymv, y0a, yma, ys))
     return {
         "000": 4 / 9 * (q2 - m2) * (vt + v0 + at + a0) + 4 / 3 * m2 * (vt + v0 - at - a0) + 2 / 3 * q2 * p2 + 2 / 3 * qb2 * s2,
-        "010": vector_axial - vector_scalar,  # its real part
+        "010": vector_axial - vector_scalar,
         "020": -2 / 9 * qb2 * (-vt + 2 * v0 - at + 2 * a0),
         "200": -4 / 9 * (q2 - m2) * (vt - 2 * v0 + at - 2 * a0) - 4 / 3 * m2 * (vt - 2 * v0 - at + 2 * a0) + 4 / 3 * q2 * p2 + 4 / 3 * qb2 * s2,
-        "210": -vector_axial - 2 * vector_scalar,  # its real part
+        "210": -vector_axial - 2 * vector_scalar,
         "220": -2 / 9 * qb2 * (vt + 4 * v0 + at + 4 * a0),
         "211": 4 / jnp.sqrt(3.0) * qb * (xpv * y0a + xpa * y0v - x0v * yma - x0a * ymv + r * (xpv * ys + xs * ymv)),
         "221": 4 / 3 * qb2 * (xpv * y0v + x0v * ymv + xpa * y0a + x0a * yma),
