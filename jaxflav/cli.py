@@ -233,7 +233,7 @@ def _check_disk(cfg, design, out):
     from jaxflav import constraints, models
 
     values = 1
-    if models.get(cfg.model).observables is not None:
+    if models.get(cfg.model, cfg.options).observables is not None:
         values += len(constraints.load(cfg.measurements))
     kept = design.n if design.n <= KEEP_ALL_UP_TO else min(design.n, 100_000)
     need = 8 * (len(cfg.parameters) + values) * (design.n + kept)
@@ -541,7 +541,7 @@ def _dataset_plots(folder, fit):
     import numpy as np
 
     from fits import plots
-    from jaxflav import datasets, models, sources
+    from jaxflav import config, datasets, models, sources
     from jaxflav.likelihood import DataLikelihood
 
     names = fit.get("config", {}).get("measurements")
@@ -552,7 +552,7 @@ def _dataset_plots(folder, fit):
     if not names:
         return []
     like = DataLikelihood(names)
-    model = models.get(fit["config"]["model"])
+    model = models.get(fit["config"]["model"], config.model_options(fit["config"]))
     point = {**fit.get("fixed", {}), **fit["best_fit"]}
     sm, best = np.asarray(like.predict(None)), np.asarray(like.predict(model.wilson(point)))
     rows = {}  # observable name → [(lo, hi, central, down, up, index)]

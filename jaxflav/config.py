@@ -13,6 +13,7 @@ can predict) and the settings of each job:
                                              # theory nuisances as parameters "z:<flavio name>"
                                              # (standard coordinates, their prior a χ² term),
                                              # profiled by fit, sampled by sample
+    treatment = "full" | "paper"             # a model option (dark-z-case-*: the Z_D propagator)
     [parameters.C9_bsmumu]
     range = [-3.0, 2.0]                      # scale = "log" needs 0 < low; prior = "uniform" | "normal"
     [fixed]    eps_Z = 0.002                 # model parameters held at a value (not fitted)
@@ -55,7 +56,8 @@ LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust m
     "samples": (4, 10**7),
     "chunk": (1, 2**24),
 }
-TOP = {"description", "model", "measurements", "theory", "parameters", "fixed", "out", *SECTIONS}
+TOP = {"description", "model", "measurements", "theory", "treatment", "parameters", "fixed", "out", *SECTIONS}
+MODEL_OPTIONS = ("treatment",)  # top-level keys that are options of the model (`jaxflav.models.Model.options`)
 THEORY = {"none": None, "covariance": "covariance", "nuisances": "nuisances"}  # `theory` in a config → jaxflav.likelihood.THEORY
 PARAMETER_KEYS = {"range", "scale", "prior", "mean", "sigma"}
 
@@ -73,6 +75,12 @@ class Config(NamedTuple):
     out: str | None
     raw: dict  # the TOML as read, for result files
     theory: str | None = None  # how data sets carry theory uncertainties (jaxflav.likelihood.THEORY)
+    options: dict = {}  # the model's options (`jaxflav.models.get`)
+
+
+def model_options(doc: dict) -> dict:
+    """The model options a config (or a result file's copy of it) sets at its top level."""
+    return {k: doc[k] for k in MODEL_OPTIONS if k in doc}
 
 
 def presets():
@@ -157,8 +165,9 @@ def load(preset_or_path) -> Config:
     for key in ("description", "out"):
         if key in doc and not (isinstance(doc[key], str) and (key == "description" or doc[key].strip())):
             raise ValueError(f"{where}: `{key}` must be a{' non-empty' if key == 'out' else ''} string, got {doc[key]!r}")
+    options = model_options(doc)
     try:
-        model = models.get(doc["model"])
+        model = models.get(doc["model"], options)
     except ValueError as err:
         raise ValueError(f"{where}: {err}") from None
     params = doc.get("parameters")
@@ -205,7 +214,7 @@ def load(preset_or_path) -> Config:
         raise ValueError(f"{where}: theory must be one of {', '.join(THEORY)}, got {theory!r}")
     if theory != "none" and all(sources.kind(n) == "constraints" for n in (table if isinstance(table, tuple) else (table,))):
         raise ValueError(f"{where}: theory = {theory!r} is for b→sℓℓ measurements (tables, data sets); these files are all constraints")
-    return Config(where, doc.get("description", ""), model.name, table, parameters, fixed, fit, sample, scan, doc.get("out"), doc, THEORY[theory])
+    return Config(where, doc.get("description", ""), model.name, table, parameters, fixed, fit, sample, scan, doc.get("out"), doc, THEORY[theory], options)
 
 
 def scan_design(config: Config):
@@ -254,7 +263,7 @@ class Problem(NamedTuple):
 def problem(config: Config) -> Problem:
     """The χ² of a config: its model against its measurement files (`jaxflav.likelihood.Likelihood`)."""
     names = config.measurements if isinstance(config.measurements, tuple) else (config.measurements,)
-    like = likelihood.Likelihood(models.get(config.model), names, config.fixed, [p.name for p in config.parameters], config.theory)
+    like = likelihood.Likelihood(models.get(config.model, config.options), names, config.fixed, [p.name for p in config.parameters], config.theory)
     nuisances = [Parameter(n, prior="chi2", mean=0.0, sigma=1.0) for n in like.nuisance_parameters]  # their prior is in the χ²
     space = Space(config.parameters + tuple(nuisances))
     terms = lambda x: like.terms(space.as_dict(x))  # noqa: E731

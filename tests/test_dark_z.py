@@ -134,9 +134,9 @@ def test_finite_chi2_and_gradient_over_the_box(chi2_and_grad, case):
     """M_ZD over [2m_e, 2 GeV] (log), ε, ε_Z, g_μ^D log-uniform over 10⁻⁶…1, plus special masses."""
     rng = np.random.default_rng(5)
     n = 48
-    logp = np.column_stack([rng.uniform(np.log10(0.01), np.log10(2.0), n), *(rng.uniform(-6, 0, n) for _ in range(3))])
+    logp = np.column_stack([rng.uniform(np.log10(0.0011), np.log10(2.0), n), *(rng.uniform(-6, 0, n) for _ in range(3))])
     special = np.column_stack([np.log10(SPECIAL_MASSES), *(rng.uniform(-6, 0, len(SPECIAL_MASSES)) for _ in range(3))])
-    corners = np.array([[np.log10(m), a, b, c] for m in (0.01, 2.0) for a in (-6, 0) for b in (-6, 0) for c in (-6, 0)])
+    corners = np.array([[np.log10(m), a, b, c] for m in (0.0011, 0.01, 2.0) for a in (-6, 0) for b in (-6, 0) for c in (-6, 0)])
     value, grad = chi2_and_grad[case](jnp.asarray(np.vstack([logp, special, corners])))
     assert np.all(np.isfinite(value)) and np.all(np.isfinite(grad))
 
@@ -166,6 +166,66 @@ def test_presets_load_with_the_papers_parameter_names():
     names = {c: [p.name for p in config.load(f"dark-z-case-{c}").parameters] for c in "abc"}
     assert names == {"a": ["M_ZD", "eps", "eps_Z"], "b": ["M_ZD", "eps", "eps_Z", "g_mu_D"], "c": ["M_ZD", "g_mu_D"]}
     assert config.load("dark-z-case-c").fixed == {"eps": 1.6e-5, "eps_Z": 0.004, "sign_g_mu_D": -1.0}
+    for c in "abc":  # the paper's presets say their treatment; the -full ones fit the same data with the complete propagator
+        paper, full = config.load(f"dark-z-case-{c}"), config.load(f"dark-z-case-{c}-full")
+        assert paper.options == {"treatment": "paper"} and full.options == {"treatment": "full"}
+        assert [p.name for p in full.parameters] == names[c] and full.measurements == paper.measurements
+        assert full.parameters[0].low < 2 * DEFAULT.m_e * 1.1  # masses down to 2m_e
+
+
+def test_treatment_is_a_model_option_checked_early(tmp_path):
+    from jaxflav import config, models
+
+    assert "CP_bsmumu" in models.get("dark-z-case-a").coefficients  # full by default
+    assert "CP_bsmumu" not in models.get("dark-z-case-a", {"treatment": "paper"}).coefficients
+    body = '[parameters.M_ZD]\nrange = [0.01, 2.0]\n'
+    for model, treatment, message in [("dark-z-case-a", '"both"', "treatment must be one of 'full', 'paper'"), ("wilson", '"full"', "has no option 'treatment'")]:
+        path = tmp_path / "bad.toml"
+        path.write_text(f'model = "{model}"\nmeasurements = "rashed2026_table1"\ntreatment = {treatment}\n{body}')
+        with pytest.raises(ValueError, match=message):
+            config.load(str(path))
+
+
+@pytest.mark.parametrize("lepton, mass", [("e", 0.05), ("mu", 0.5)])
+def test_on_shell_b_to_k_is_the_narrow_width_limit_of_the_bins(lepton, mass):
+    """Γ(B⁺→K⁺Z_D) (its own formula, physical polarisations only) × BR(Z_D→ℓℓ) equals the
+    resonant part of the engine's B⁺→K⁺ℓℓ bin around M² (Γ/M ~ 10⁻¹⁰; ±10⁶ half-widths, so the
+    Lorentzian tails left out are 6·10⁻⁷) in the full treatment, to ≤ 1e-5. The resonant part is
+    the mean of the rates with the vertex and with minus it, less the SM: the interference cancels.
+    The paper's −g_μν propagator keeps a timelike pole in H_P ∝ m_ℓ: +6.4 % for muons at 0.5 GeV,
+    +1.5·10⁻⁴ for electrons at 50 MeV."""
+    point = {"M_ZD": mass, "eps": 1e-4, "eps_Z": 1e-4}
+    ll = {"e": "ee", "mu": "mumu"}[lepton]
+    obs = dark_z.observables(point, "A")
+    nwa = float(obs["BR(B+->K+ZD)"] * obs[f"BR(ZD->{ll})"])
+    deviation = {}
+    for treatment in dark_z.TREATMENTS:
+        res = dark_z.resonance("A", **point, treatment=treatment)
+        half = float(res.mass * res.width)
+        predict = Predictions([(f"<BR>(B+->K{ll})", mass**2 - 1e6 * half, mass**2 + 1e6 * half)])
+        flipped = res._replace(a=-res.a, b=-res.b)
+        resonant = (float(predict(res)[0]) + float(predict(flipped)[0])) / 2 - float(predict(None)[0])
+        deviation[treatment] = resonant / nwa - 1
+    assert abs(deviation["full"]) < 1e-5
+    assert deviation["paper"] == pytest.approx({"e": 1.5e-4, "mu": 0.064}[lepton], rel=0.05)
+
+
+def test_longitudinal_mode_leaves_no_pole_in_the_timelike_amplitude():
+    """Full treatment, Γ → 0: C_P + (2m_ℓ/q²)C₁₀ is the contact term 2m_ℓ a_ℓ E⁰/(q²M²) at every q²,
+    the pole at M² included; the paper's has the pole."""
+    mass, q2 = 0.3, np.array([0.3**2 * (1 + 1e-9), 0.5, 4.0])
+    z, vx = dark_z.boson("A", mass, 1e-4, 2e-3), dark_z.vertex(1e-4, 2e-3)
+    for lepton, k, m_l in (("e", 0, M_E), ("mu", 1, M_MU)):
+        contact = 2 * m_l * float(z.lepton_a[k]) * complex(vx.E0) / (q2 * mass**2)
+        for treatment in dark_z.TREATMENTS:
+            res = dark_z.resonance("A", mass, 1e-4, 2e-3, treatment=treatment)
+            a, b = res.residue_vectors(lepton)
+            c10, c_p = ((complex(a[1 + i]) + complex(b[1 + i]) * q2) / (q2 - mass**2) for i in (4, 8))
+            timelike = c_p + 2 * m_l / q2 * c10
+            if treatment == "full":
+                np.testing.assert_allclose(timelike, contact, rtol=1e-6)
+            else:
+                assert abs(timelike[0]) > 1e6 * abs(contact[0])
 
 
 def test_unknown_case_raises():

@@ -9,6 +9,8 @@ q² (GeV²). Models are looked up by name in configs (`model = "wilson"`).
 - `dark-z-case-a`, `dark-z-case-b`, `dark-z-case-c`: the dark photon / dark Z of
   `jaxflav.models.dark_z` (parameters `M_ZD` in GeV, `eps`, `eps_Z`, `g_mu_D`, `Gamma_inv` in GeV;
   those a config neither fits nor fixes are 0; `sign_eps`, `sign_g_mu_D` = ±1 set relative signs). Returns a `jaxflav.wcxf.Resonance`.
+  Option `treatment` = "full" (default: the complete propagator, with its longitudinal mode) or
+  "paper" (its −g_μν part, as the paper).
 - `bl23-scenario-1`, `bl23-scenario-2`: the (B−L)₂₃ Z′ of `jaxflav.models.bl23` against the K-decay
   and (g − 2)_μ constraints (`jaxflav.constraints`, e.g. `kang2021_kaon`): parameters `m_Zp` (GeV,
   [0.01, 2m_μ]) and `g_BL`; below 2m_μ, where Z′ → νν̄ is its only decay (Eq. 3.1); Scenario II adds the first row of W_u, (cos ψ, sin ψ cos φ e^{iθ₁₂},
@@ -42,6 +44,8 @@ class Model(NamedTuple):
     observables: Callable | None = None  # () → (parameters → {observable: value}), built once, outside traces
     outputs: tuple = ()  # the names `observables` returns (constraint files are checked against them)
     mass: str | None = None  # the parameter that is the boson mass (constraints' mass windows)
+    options: dict = {}  # option → its allowed values, the first the default (set at a config's top level)
+    with_options: Callable | None = None  # (**options) → this model built with them
 
     def check(self, given):
         """ValueError naming parameters the model does not have, or required ones missing."""
@@ -59,7 +63,7 @@ class Model(NamedTuple):
 WILSON = Model("wilson", "real constant shifts of WCxf Wilson coefficients at 4.8 GeV", None, wilson=lambda p: dict(p))
 
 
-def _dark_z(case):
+def _dark_z(case, treatment="full"):
     from jaxflav.models import dark_z
 
     required = {"A": ("M_ZD",), "B": ("M_ZD", "g_mu_D"), "C": ("M_ZD", "g_mu_D")}[case]
@@ -68,12 +72,14 @@ def _dark_z(case):
         values = {n: p.get(n, 0.0) for n in dark_z.PARAMETERS}
         values["eps"] = p.get("sign_eps", 1.0) * values["eps"]
         values["g_mu_D"] = p.get("sign_g_mu_D", 1.0) * values["g_mu_D"]
-        return dark_z.resonance(case, **values)
+        return dark_z.resonance(case, **values, treatment=treatment)
 
     signs = {n: (-1.0, 1.0) for n in dark_z.SIGNS}
     coefficients = ("C7_bs", "C9_bsee", "C9_bsmumu", "C10_bsee", "C10_bsmumu")  # dark_z.resonance's columns
-    return Model(f"dark-z-case-{case.lower()}", f"dark photon / dark Z, Case {case} (Rashed 2026)", dark_z.PARAMETERS + dark_z.SIGNS,
-                 required, dark_z.BOUNDS, signs, wilson=wilson, coefficients=coefficients)
+    coefficients += ("CP_bsee", "CP_bsmumu") if treatment == "full" else ()
+    description = f"dark photon / dark Z, Case {case} (Rashed 2026), {treatment} propagator"
+    return Model(f"dark-z-case-{case.lower()}", description, dark_z.PARAMETERS + dark_z.SIGNS, required, dark_z.BOUNDS, signs,
+                 wilson=wilson, coefficients=coefficients, options={"treatment": dark_z.TREATMENTS}, with_options=lambda **o: _dark_z(case, **o))
 
 
 def _bl23(scenario):
@@ -118,8 +124,15 @@ def _massless_dark_photon(printed):
 MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2), _massless_dark_photon(False), _massless_dark_photon(True))}
 
 
-def get(name: str) -> Model:
-    """The model called `name`; ValueError listing the known ones otherwise."""
+def get(name: str, options: dict | None = None) -> Model:
+    """The model called `name`, built with `options` (`Model.options`, e.g. {"treatment": "paper"});
+    ValueError naming an unknown model, option or option value."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; known: {', '.join(MODELS)}")
-    return MODELS[name]
+    model, options = MODELS[name], options or {}
+    for key, value in options.items():
+        if key not in model.options:
+            raise ValueError(f"model {name!r} has no option {key!r}" + (f"; its options: {', '.join(model.options)}" if model.options else ""))
+        if value not in model.options[key]:
+            raise ValueError(f"model {name!r}: {key} must be one of {', '.join(map(repr, model.options[key]))}, got {value!r}")
+    return model.with_options(**options) if options else model

@@ -138,14 +138,86 @@ def total_width(z: vector_boson.LightVector, inputs=sm_inputs.DEFAULT):
     return vector_boson.total_width(z, inputs.m_e, inputs.m_mu)
 
 
-def resonance(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_inputs.DEFAULT):
-    """The Z_D's C₇, C₉, C₁₀ for e and μ (Eqs. 3–5) as a `jaxflav.wcxf.Resonance`."""
+TREATMENTS = ("full", "paper")
+"""How the Z_D propagator enters: "full", its complete numerator −g_μν + q_μq_ν/M² (the longitudinal
+mode, `resonance`); "paper", the −g_μν part only, as the paper (and the engine before issue 17)."""
+
+
+def _check_treatment(treatment):
+    if treatment not in TREATMENTS:
+        raise ValueError(f"unknown dark-Z treatment {treatment!r}; known: {', '.join(TREATMENTS)}")
+
+
+def resonance(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_inputs.DEFAULT, treatment="full"):
+    """The Z_D's C₇, C₉, C₁₀ (and, in the full treatment, C_P) for e and μ (Eqs. 3–5) as a
+    `jaxflav.wcxf.Resonance`.
+
+    The q_μq_ν/M² term of the propagator contracts the quark current with q: the monopole E⁰
+    s̄γ^μP_L b gives m_b s̄P_R b (equations of motion, m_s → 0), the lepton current 2m_ℓ a_ℓ ℓ̄γ₅ℓ
+    (its vector part is conserved). The charge-radius vertex is the conserved (q²γ^μ − q^μq̸)P_L,
+    of which C₉, C₁₀ carry the q²γ^μ part; its q^μq̸ part, through the same equations of motion, is
+    an O_P term. Together, in the normalisation O_P = m_b (s̄P_R b)(ℓ̄γ₅ℓ) of `jaxflav.wcxf`,
+
+        C_P,ℓ = 2 m_ℓ a_ℓ (E⁰/M² + E²) BW,
+
+    and the timelike amplitude H_P ∝ C_P + (2m_ℓ/q²) C₁₀ = 2m_ℓ a_ℓ E⁰ (q² − M²) BW/(q² M²) has no
+    pole: for Γ → 0 it is the longitudinal mode's contact term, enhanced by 1/M² (the dark-Z
+    enhancement), and on shell only the physical polarisations remain (`b_to_k_width`). The dipole
+    (M¹) is a conserved current and gives no C_P; the q² slope of the Z's T³ vertex (`T3_SLOPE`,
+    ≈ 10⁻³ of E⁰) is taken conserved like the photon's, an approximation. "paper": neither term.
+    """
+    _check_treatment(treatment)
     z = boson(case, M_ZD, eps, eps_Z, g_mu_D, Gamma_inv, inputs)
     vx = vertex(eps, eps_Z, inputs)
     e = electroweak(inputs)[0]
     v, a = z.lepton_v[:2], z.lepton_a[:2]  # e, μ
     zero = jnp.zeros(2, complex)  # columns in wcxf.COEFFICIENTS order: C7, C7p, C9, C9p, C10, C10p, CS, CSp, CP, CPp
-    scalars = [zero] * 4  # the −g_μν propagator only (the q^μq^ν term, a C_P, is issue 17)
-    a_res = jnp.stack([zero, zero, vx.E0 * v, zero, -vx.E0 * a, zero, *scalars], axis=-1)
-    b_res = jnp.stack([vx.M1 * v / (-e), zero, vx.E2 * v, zero, -vx.E2 * a, zero, *scalars], axis=-1)
+    c_p = 2 * jnp.array([inputs.m_e, inputs.m_mu]) * a * (vx.E0 / jnp.asarray(M_ZD, float) ** 2 + vx.E2) if treatment == "full" else zero
+    a_res = jnp.stack([zero, zero, vx.E0 * v, zero, -vx.E0 * a, zero, zero, zero, c_p, zero], axis=-1)
+    b_res = jnp.stack([vx.M1 * v / (-e), zero, vx.E2 * v, zero, -vx.E2 * a, zero, zero, zero, zero, zero], axis=-1)
     return wcxf.Resonance(jnp.asarray(M_ZD, float), total_width(z, inputs), a_res, b_res)
+
+
+B_TO_K = {"B+->K+": ("m_Bp", "m_Kp", "tau_Bp"), "B0->K0": ("m_B0", "m_K0", "tau_B0")}
+
+
+def b_to_k_width(process, M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
+    """Γ(B → K Z_D) in GeV, on shell, from the b → s Z_D vertex (`vertex`) at q² = M².
+
+    Only the helicity-0 Z_D is produced (spin 0 → 0), and its polarisation sum −g_μν + q_μq_ν/M²
+    over ⟨K|s̄γ^μP_L b|B⟩ = ½[f₊ P^μ + (…) q^μ] (P = p_B + p_K) leaves λ/M² |f₊|²/4; the dipole
+    ⟨K|s̄σ^μν q_ν P_R b|B⟩ adds q² f_T/(m_B + m_K) along P^μ. With N = (4G_F/√2) λ_t α_e/(4π) of H_eff,
+
+        Γ = |N F|² λ^{3/2}(m_B², m_K², M²) / (64π m_B³ M²),
+        F = V(M²) f₊(M²) + 2m_b M² (M¹/(−e)) f_T(M²)/(m_B + m_K),
+
+    the b → s half of the residue of the engine's h_V (`b_to_pll`) at the pole, per unit lepton
+    coupling; the 1/M² is the longitudinal mode's enhancement. `process`: "B+->K+" or "B0->K0".
+    """
+    from jaxflav import formfactors
+
+    m_B, m_K, _ = (getattr(inputs, f) for f in B_TO_K[process])
+    vx, e = vertex(eps, eps_Z, inputs), electroweak(inputs)[0]
+    M2 = jnp.asarray(M_ZD, float) ** 2
+    ff = formfactors.b_to_p(M2, "B->K")
+    F = (vx.E0 + vx.E2 * M2) * ff["f+"] + 2 * inputs.m_b * M2 * vx.M1 / (-e) * ff["fT"] / (m_B + m_K)
+    norm = 4 * inputs.GF / math.sqrt(2) * sm_inputs.xi(inputs, "t", "bs") * inputs.alpha_e / (4 * math.pi)
+    lam = (m_B**2 - m_K**2 - M2) ** 2 - 4 * m_K**2 * M2
+    return jnp.abs(norm * F) ** 2 * lam**1.5 / (64 * math.pi * m_B**3 * M2)
+
+
+def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
+    """The quantities the paper's constraints (§4) use, by name, at `point` (a dict of `M_ZD` GeV,
+    `eps`, `eps_Z`, `g_mu_D`, optionally `Gamma_inv` GeV): on-shell production "BR(B+->K+ZD)",
+    "BR(B0->K0ZD)" and the Z_D's branching fractions "BR(ZD->ee)", "BR(ZD->mumu)", "BR(ZD->nunu)",
+    "BR(ZD->hadrons)", "BR(ZD->invisible)" (ν ν̄ plus `Gamma_inv`). The on-shell rates sum the
+    physical polarisations in either treatment (the paper's −g_μν alone is not a polarisation sum)."""
+    _check_treatment(treatment)
+    p = {"g_mu_D": 0.0, "Gamma_inv": 0.0, **point}
+    z = boson(case, p["M_ZD"], p["eps"], p["eps_Z"], p["g_mu_D"], p["Gamma_inv"], inputs)
+    br = vector_boson.branching_ratios(z, inputs.m_e, inputs.m_mu)
+    out = {f"BR(ZD->{c})": br[c] for c in ("ee", "mumu", "nunu", "hadrons")}
+    out["BR(ZD->invisible)"] = br["nunu"] + br["invisible"]
+    for process, (_, _, tau) in B_TO_K.items():
+        out[f"BR({process}ZD)"] = getattr(inputs, tau) / sm_inputs.HBAR * b_to_k_width(process, p["M_ZD"], p["eps"], p["eps_Z"], inputs)
+    return out
