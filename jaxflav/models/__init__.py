@@ -10,7 +10,9 @@ q² (GeV²). Models are looked up by name in configs (`model = "wilson"`).
   `jaxflav.models.dark_z` (parameters `M_ZD` in GeV, `eps`, `eps_Z`, `g_mu_D`, `Gamma_inv` in GeV;
   those a config neither fits nor fixes are 0; `sign_eps`, `sign_g_mu_D` = ±1 set relative signs). Returns a `jaxflav.wcxf.Resonance`.
   Option `treatment` = "full" (default: the complete propagator, with its longitudinal mode) or
-  "paper" (its −g_μν part, as the paper).
+  "paper" (its −g_μν part, as the paper). Its own observables (`dark_z.observables`: on-shell
+  B → K(*) Z_D, K → π Z_D, B_s → μμ, Z_D branching fractions) meet constraint files
+  (`rashed2026_constraints`).
 - `bl23-scenario-1`, `bl23-scenario-2`: the (B−L)₂₃ Z′ of `jaxflav.models.bl23` against the K-decay
   and (g − 2)_μ constraints (`jaxflav.constraints`, e.g. `kang2021_kaon`): parameters `m_Zp` (GeV,
   [0.01, 2m_μ]) and `g_BL`; below 2m_μ, where Z′ → νν̄ is its only decay (Eq. 3.1); Scenario II adds the first row of W_u, (cos ψ, sin ψ cos φ e^{iθ₁₂},
@@ -68,18 +70,25 @@ def _dark_z(case, treatment="full"):
 
     required = {"A": ("M_ZD",), "B": ("M_ZD", "g_mu_D"), "C": ("M_ZD", "g_mu_D")}[case]
 
-    def wilson(p):
+    def physical(p):
         values = {n: p.get(n, 0.0) for n in dark_z.PARAMETERS}
         values["eps"] = p.get("sign_eps", 1.0) * values["eps"]
         values["g_mu_D"] = p.get("sign_g_mu_D", 1.0) * values["g_mu_D"]
-        return dark_z.resonance(case, **values, treatment=treatment)
+        return values
+
+    def wilson(p):
+        return dark_z.resonance(case, **physical(p), treatment=treatment)
+
+    def observables():
+        return lambda p: dark_z.observables(physical(p), case, treatment)
 
     signs = {n: (-1.0, 1.0) for n in dark_z.SIGNS}
     coefficients = ("C7_bs", "C9_bsee", "C9_bsmumu", "C10_bsee", "C10_bsmumu")  # dark_z.resonance's columns
     coefficients += ("CP_bsee", "CP_bsmumu") if treatment == "full" else ()
     description = f"dark photon / dark Z, Case {case} (Rashed 2026), {treatment} propagator"
     return Model(f"dark-z-case-{case.lower()}", description, dark_z.PARAMETERS + dark_z.SIGNS, required, dark_z.BOUNDS, signs,
-                 wilson=wilson, coefficients=coefficients, options={"treatment": dark_z.TREATMENTS}, with_options=lambda **o: _dark_z(case, **o))
+                 wilson=wilson, coefficients=coefficients, observables=observables, outputs=dark_z.OUTPUTS, mass="M_ZD",
+                 options={"treatment": dark_z.TREATMENTS}, with_options=lambda **o: _dark_z(case, **o))
 
 
 def _bl23(scenario):

@@ -46,9 +46,11 @@ optional extra invisible width `Gamma_inv`, the paper's "additional invisible de
 Parameters (GeV for masses): M_ZD, eps, eps_Z, g_mu_D, Gamma_inv.
 """
 
+import functools
 import math
 from typing import NamedTuple
 
+import jax
 import jax.numpy as jnp
 
 from jaxflav import inputs as sm_inputs
@@ -81,10 +83,10 @@ def electroweak(inputs=sm_inputs.DEFAULT):
     return e, s2, e / jnp.sqrt(s2 * (1 - s2))
 
 
-def _gim(values, inputs):
-    """Σ_i (λ_i/λ_t) values[i] over i = u, c, t, λ_i = V_ib V_is*."""
-    lt = sm_inputs.xi(inputs, "t")
-    return sum(sm_inputs.xi(inputs, q) / lt * values[q] for q in ("u", "c", "t"))
+def _gim(values, inputs, pair="bs"):
+    """Σ_i (λ_i/λ_t) values[i] over i = u, c, t, λ_i = V_ib V_is* (pair "bs"; "sd": V_is V_id*)."""
+    lt = sm_inputs.xi(inputs, "t", pair)
+    return sum(sm_inputs.xi(inputs, q, pair) / lt * values[q] for q in ("u", "c", "t"))
 
 
 def _at_masses(fn):
@@ -92,9 +94,10 @@ def _at_masses(fn):
     return {q: fn((m / M_W) ** 2) for q, m in (("u", M_U), ("c", M_C), ("t", M_T))}
 
 
-def penguins(inputs=sm_inputs.DEFAULT):
-    """GIM-summed Inami–Lim functions (C₀, D₀, D₀′) of the b → s penguins (complex through the CKM)."""
-    return tuple(_gim(_at_masses(f), inputs) for f in (inami_lim.C0, inami_lim.D0, inami_lim.D0p))
+def penguins(inputs=sm_inputs.DEFAULT, pair="bs"):
+    """GIM-summed Inami–Lim functions (C₀, D₀, D₀′) of the b → s penguins (complex through the CKM;
+    `pair` "sd": the s → d ones)."""
+    return tuple(_gim(_at_masses(f), inputs, pair) for f in (inami_lim.C0, inami_lim.D0, inami_lim.D0p))
 
 
 # The T³ part of the Z vertex at q² → 0, (F2, FM) of `jaxflav.models.penguin.vertex(x, 0, M_W², T3)`
@@ -104,15 +107,21 @@ T3_SLOPE = {"u": 3.7304208649561503, "c": 1.6042695742054212, "t": 0.13160160044
 T3_DIPOLE = {"u": 0.4583333314332169, "c": 0.458073319147326, "t": 0.26990478804455126}
 
 
-def vertex(eps, eps_Z, inputs=sm_inputs.DEFAULT):
-    """`Vertex` of b → s Z_D for mixings ε, ε_Z (module docstring; Eqs. 2–3 of the paper)."""
+def vertex(eps, eps_Z, inputs=sm_inputs.DEFAULT, pair="bs"):
+    """`Vertex` of b → s Z_D for mixings ε, ε_Z (module docstring; Eqs. 2–3 of the paper); `pair`
+    "sd": the s → d vertex, in units of its own normalisation N_sd (`norm`)."""
     e, s2, gz = electroweak(inputs)
-    c0, d0, d0p = penguins(inputs)
+    c0, d0, d0p = penguins(inputs, pair)
     eps_em = eps - eps_Z * gz * s2 / e  # photon-like part of the Z_D's couplings, in units of e
     e0 = eps_Z * 4 * c0 * inputs.m_Z**2 / (s2 * gz)
-    e2 = eps_em * d0 / e + eps_Z * 2 * gz * _gim(T3_SLOPE, inputs) / e**2
-    m1 = eps_em * (-d0p / 2) + eps_Z * gz * _gim(T3_DIPOLE, inputs) / e
+    e2 = eps_em * d0 / e + eps_Z * 2 * gz * _gim(T3_SLOPE, inputs, pair) / e**2
+    m1 = eps_em * (-d0p / 2) + eps_Z * gz * _gim(T3_DIPOLE, inputs, pair) / e
     return Vertex(e0, e2, m1)
+
+
+def norm(inputs=sm_inputs.DEFAULT, pair="bs"):
+    """N = (4G_F/√2) λ_t α_e/(4π) of H_eff (λ_t of `pair`): the vertex couples as N V(q²) s̄γ^μP_L b Z_D,μ."""
+    return 4 * inputs.GF / math.sqrt(2) * sm_inputs.xi(inputs, "t", pair) * inputs.alpha_e / (4 * math.pi)
 
 
 def boson(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_inputs.DEFAULT):
@@ -162,7 +171,7 @@ def resonance(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_input
 
     and the timelike amplitude H_P ∝ C_P + (2m_ℓ/q²) C₁₀ = 2m_ℓ a_ℓ E⁰ (q² − M²) BW/(q² M²) has no
     pole: for Γ → 0 it is the longitudinal mode's contact term, enhanced by 1/M² (the dark-Z
-    enhancement), and on shell only the physical polarisations remain (`b_to_k_width`). The dipole
+    enhancement), and on shell only the physical polarisations remain (`on_shell_width`). The dipole
     (M¹) is a conserved current and gives no C_P; the q² slope of the Z's T³ vertex (`T3_SLOPE`,
     ≈ 10⁻³ of E⁰) is taken conserved like the photon's, an approximation. "paper": neither term.
     """
@@ -178,46 +187,111 @@ def resonance(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_input
     return wcxf.Resonance(jnp.asarray(M_ZD, float), total_width(z, inputs), a_res, b_res)
 
 
-B_TO_K = {"B+->K+": ("m_Bp", "m_Kp", "tau_Bp"), "B0->K0": ("m_B0", "m_K0", "tau_B0")}
+ON_SHELL = {"B+->K+": ("m_Bp", "m_Kp", "tau_Bp"), "B0->K0": ("m_B0", "m_K0", "tau_B0"),
+            "B0->K*0": ("m_B0", "m_Kst0", "tau_B0"), "B+->K*+": ("m_Bp", "m_Kstp", "tau_Bp")}  # fmt: skip
+"""B → M Z_D processes of `on_shell_width`: fields of `jaxflav.inputs.Inputs` (B mass, M mass, B lifetime)."""
 
 
-def b_to_k_width(process, M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
-    """Γ(B → K Z_D) in GeV, on shell, from the b → s Z_D vertex (`vertex`) at q² = M².
+def _lambda_positive(m_B, m_M, M2):
+    """(λ(m_B², m_M², M²), whether it is > 0) with λ floored where it is not (a closed channel)."""
+    lam = (m_B**2 - m_M**2 - M2) ** 2 - 4 * m_M**2 * M2
+    is_open = (lam > 0) & (M2 < (m_B - m_M) ** 2)
+    return jnp.where(is_open, lam, 1.0), is_open
 
-    Only the helicity-0 Z_D is produced (spin 0 → 0), and its polarisation sum −g_μν + q_μq_ν/M²
-    over ⟨K|s̄γ^μP_L b|B⟩ = ½[f₊ P^μ + (…) q^μ] (P = p_B + p_K) leaves λ/M² |f₊|²/4; the dipole
-    ⟨K|s̄σ^μν q_ν P_R b|B⟩ adds q² f_T/(m_B + m_K) along P^μ. With N = (4G_F/√2) λ_t α_e/(4π) of H_eff,
 
-        Γ = |N F|² λ^{3/2}(m_B², m_K², M²) / (64π m_B³ M²),
-        F = V(M²) f₊(M²) + 2m_b M² (M¹/(−e)) f_T(M²)/(m_B + m_K),
+def on_shell_width(process, M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
+    """Γ(B → M Z_D) in GeV, on shell, from the b → s Z_D vertex (`vertex`) at q² = M²; 0 above the
+    endpoint. `process`: a key of `ON_SHELL`.
 
-    the b → s half of the residue of the engine's h_V (`b_to_pll`) at the pole, per unit lepton
-    coupling; the 1/M² is the longitudinal mode's enhancement. `process`: "B+->K+" or "B0->K0".
+    Γ = √λ Σ_h |A_h|² / (16π m_B³), λ = λ(m_B², m_M², M²), over the Z_D's physical helicities h:
+    the polarisation sum −g_μν + q_μq_ν/M² (the full propagator's numerator at the pole), so the
+    timelike amplitude is absent in either treatment (the paper's −g_μν alone is no polarisation sum).
+
+    B → K (only h = 0, spin 0 → 0), with ⟨K|s̄γ^μP_L b|B⟩ = ½[f₊ P^μ + (…) q^μ], P = p_B + p_K,
+    and the dipole ⟨K|s̄σ^μν q_ν P_R b|B⟩ along P^μ with q² f_T/(m_B + m_K):
+
+        Γ = |N F|² λ^{3/2} / (64π m_B³ M²),   F = V(M²) f₊(M²) + 2m_b M² (M¹/(−e)) f_T(M²)/(m_B + m_K),
+
+    the 1/M² being the longitudinal mode's enhancement (seed 002_afd25a313d970311.txt, Eq. 4.6, has
+    the same form for K → π Z′). B → K*: A_h = H_h^V of `jaxflav.observables.b_to_vll` (h = 0, ±)
+    with C₉ = V(M²), C₇ = M² M¹/(−e) and no Standard Model part, per unit lepton coupling.
     """
     from jaxflav import formfactors
+    from jaxflav.observables import b_to_vll
 
-    m_B, m_K, _ = (getattr(inputs, f) for f in B_TO_K[process])
+    m_B, m_M = (getattr(inputs, f) for f in ON_SHELL[process][:2])
     vx, e = vertex(eps, eps_Z, inputs), electroweak(inputs)[0]
     M2 = jnp.asarray(M_ZD, float) ** 2
-    ff = formfactors.b_to_p(M2, "B->K")
-    F = (vx.E0 + vx.E2 * M2) * ff["f+"] + 2 * inputs.m_b * M2 * vx.M1 / (-e) * ff["fT"] / (m_B + m_K)
-    norm = 4 * inputs.GF / math.sqrt(2) * sm_inputs.xi(inputs, "t", "bs") * inputs.alpha_e / (4 * math.pi)
-    lam = (m_B**2 - m_K**2 - M2) ** 2 - 4 * m_K**2 * M2
-    return jnp.abs(norm * F) ** 2 * lam**1.5 / (64 * math.pi * m_B**3 * M2)
+    lam, is_open = _lambda_positive(m_B, m_M, M2)
+    c9, c7 = vx.E0 + vx.E2 * M2, M2 * vx.M1 / (-e)
+    if "K*" in process:
+        ff = formfactors.b_to_v(M2, "B->K*")
+        c = (c7, 0.0, c9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        h = b_to_vll.helicity_amplitudes(M2, c, ff, m_B, m_M, inputs.m_b, 0.0, norm(inputs))[:3]
+        width = jnp.sqrt(lam) * jnp.sum(jnp.abs(h) ** 2) / (16 * math.pi * m_B**3)
+    else:
+        ff = formfactors.b_to_p(M2, "B->K")
+        F = c9 * ff["f+"] + 2 * inputs.m_b * c7 * ff["fT"] / (m_B + m_M)
+        width = jnp.abs(norm(inputs) * F) ** 2 * lam**1.5 / (64 * math.pi * m_B**3 * M2)
+    return jnp.where(is_open, width, 0.0)
+
+
+def kaon_coupling(M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
+    """g_eff of s → d Z_D at q² = M², N_sd V_sd(M²), in the normalisation of
+    `jaxflav.models.bl23.br_kp_to_pip` (seed 002, Eqs. 4.6–4.7). The s → d dipole (∝ m_s) is left out."""
+    vx = vertex(eps, eps_Z, inputs, "sd")
+    return norm(inputs, "sd") * (vx.E0 + vx.E2 * jnp.asarray(M_ZD, float) ** 2)
+
+
+_INVISIBLE = ("nunu", "invisible")
+
+
+@functools.cache
+def _bs_mumu():
+    """(Predictions of BR(B_s → μμ), its SM value): built once, eagerly even inside a trace."""
+    with jax.ensure_compile_time_eval():
+        from jaxflav.predictions import Predictions  # its import computes constants too
+
+        predict = Predictions([("BR(Bs->mumu)",)])
+        return predict, float(predict(None)[0])
+
+
+OUTPUTS = ("BR(ZD->ee)", "BR(ZD->mumu)", "BR(ZD->nunu)", "BR(ZD->hadrons)", "BR(ZD->invisible)",
+           *(f"BR({p}ZD)" for p in ON_SHELL), "BR(K+->pi+ZD)", "BR(KL->pi0ZD)",
+           *(f"BR({p}ZD, ZD->invisible)" for p in (*ON_SHELL, "K+->pi+", "KL->pi0")), "BR(Bs->mumu)", "Delta BR(Bs->mumu)")  # fmt: skip
+"""The names `observables` returns."""
 
 
 def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
-    """The quantities the paper's constraints (§4) use, by name, at `point` (a dict of `M_ZD` GeV,
-    `eps`, `eps_Z`, `g_mu_D`, optionally `Gamma_inv` GeV): on-shell production "BR(B+->K+ZD)",
-    "BR(B0->K0ZD)" and the Z_D's branching fractions "BR(ZD->ee)", "BR(ZD->mumu)", "BR(ZD->nunu)",
-    "BR(ZD->hadrons)", "BR(ZD->invisible)" (ν ν̄ plus `Gamma_inv`). The on-shell rates sum the
-    physical polarisations in either treatment (the paper's −g_μν alone is not a polarisation sum)."""
+    """The quantities the paper's constraints (§4) use, by name (`OUTPUTS`), at `point` (a dict of
+    `M_ZD` GeV, `eps`, `eps_Z`, `g_mu_D`, optionally `Gamma_inv` GeV):
+
+    - the Z_D's branching fractions "BR(ZD->ee)", "BR(ZD->mumu)", "BR(ZD->nunu)", "BR(ZD->hadrons)",
+      "BR(ZD->invisible)" (ν ν̄ plus the extra invisible width);
+    - on-shell production "BR(B+->K+ZD)", "BR(B0->K0ZD)", "BR(B0->K*0ZD)", "BR(B+->K*+ZD)"
+      (`on_shell_width`), "BR(K+->pi+ZD)", "BR(KL->pi0ZD)" (`kaon_coupling`), each also times
+      BR(Z_D → invisible) as "BR(<process>ZD, ZD->invisible)";
+    - "BR(Bs->mumu)" from the b→sℓℓ engine with the Z_D of `treatment` (its C_P in the full one),
+      and "Delta BR(Bs->mumu)", its shift from the SM."""
+    from jaxflav.models import bl23
+
     _check_treatment(treatment)
     p = {"g_mu_D": 0.0, "Gamma_inv": 0.0, **point}
-    z = boson(case, p["M_ZD"], p["eps"], p["eps_Z"], p["g_mu_D"], p["Gamma_inv"], inputs)
+    args = (p["M_ZD"], p["eps"], p["eps_Z"])
+    z = boson(case, *args, p["g_mu_D"], p["Gamma_inv"], inputs)
     br = vector_boson.branching_ratios(z, inputs.m_e, inputs.m_mu)
     out = {f"BR(ZD->{c})": br[c] for c in ("ee", "mumu", "nunu", "hadrons")}
-    out["BR(ZD->invisible)"] = br["nunu"] + br["invisible"]
-    for process, (_, _, tau) in B_TO_K.items():
-        out[f"BR({process}ZD)"] = getattr(inputs, tau) / sm_inputs.HBAR * b_to_k_width(process, p["M_ZD"], p["eps"], p["eps_Z"], inputs)
+    out["BR(ZD->invisible)"] = sum(br[c] for c in _INVISIBLE)
+    for process, (_, _, tau) in ON_SHELL.items():
+        out[f"BR({process}ZD)"] = getattr(inputs, tau) / sm_inputs.HBAR * on_shell_width(process, *args, inputs)
+    k = bl23.KAONS
+    for name, rate, m_k, m_pi in (("K+->pi+", bl23.br_kp_to_pip, k.m_Kp, k.m_pip), ("KL->pi0", bl23.br_kl_to_pi0, k.m_KL, k.m_pi0)):
+        is_open = p["M_ZD"] < m_k - m_pi
+        m = jnp.where(is_open, p["M_ZD"], 0.1)  # λ > 0 again above m_K + m_π: close the channel, gradient included
+        out[f"BR({name}ZD)"] = jnp.where(is_open, rate(kaon_coupling(m, *args[1:], inputs), m), 0.0)
+    for process in (*ON_SHELL, "K+->pi+", "KL->pi0"):
+        out[f"BR({process}ZD, ZD->invisible)"] = out[f"BR({process}ZD)"] * out["BR(ZD->invisible)"]
+    predict, sm = _bs_mumu()
+    out["BR(Bs->mumu)"] = predict(resonance(case, *args, p["g_mu_D"], p["Gamma_inv"], inputs, treatment))[0]
+    out["Delta BR(Bs->mumu)"] = out["BR(Bs->mumu)"] - sm
     return out
