@@ -243,6 +243,29 @@ def kaon_coupling(M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
     return norm(inputs, "sd") * (vx.E0 + vx.E2 * jnp.asarray(M_ZD, float) ** 2)
 
 
+APV = {"Cs": (55, 78, -73.23, 0.0024**2), "p": (1, 0, 0.0711, 0.0248)}
+"""Atomic parity violation (§4.7): (Z, N, Standard-Model weak charge (PDG 2022, "Electroweak model
+and constraints on new physics"), momentum transfer Q² in GeV²) of ¹³³Cs (Q ≈ 2.4 MeV, where the
+paper's f(Q²/M²) is ½ at M ≈ 2.4 MeV) and of the proton (Qweak, Q² = 0.0248 GeV²)."""
+
+
+def weak_charge_shift(target, z: vector_boson.LightVector, inputs=sm_inputs.DEFAULT):
+    """ΔQ_W of `target` ("Cs", "p") from Z_D exchange between the electron's axial current and the
+    nucleus's vector current, normalised so that the Z itself (ε_Z = 1, ε = 0, M = M_Z, Q² = 0) gives
+    Q_W = Z(1 − 4s_W²) − N at tree level:
+
+        ΔQ_W = −16 M_Z² a_e [Z(2v_u + v_d) + N(v_u + 2v_d)] / (g_Z² (M² + Q²)),
+
+    which for Case A is Davoudiasl, Lee, Marciano's (PRD 85 (2012) 115019) ρ_d − 1 = ε_Z² M_Z²/(M² + Q²)
+    on Q_W (at tree level here) and 1 − κ_d = ε ε_Z (c_W/s_W) M_Z²/(M² + Q²) on s_W²; the paper's
+    f(Q²/M²) = M²/(M² + Q²). Case C (no electron coupling) gives 0."""
+    n_p, n_n, _, q2 = APV[target]
+    g_z = electroweak(inputs)[2]
+    v_u, v_d = z.quark_v[0], z.quark_v[1]
+    nuclear = n_p * (2 * v_u + v_d) + n_n * (v_u + 2 * v_d)
+    return -16 * inputs.m_Z**2 * z.lepton_a[0] * nuclear / (g_z**2 * (z.mass**2 + q2))
+
+
 _INVISIBLE = ("nunu", "invisible")
 
 
@@ -258,7 +281,8 @@ def _bs_mumu():
 
 OUTPUTS = ("BR(ZD->ee)", "BR(ZD->mumu)", "BR(ZD->nunu)", "BR(ZD->hadrons)", "BR(ZD->invisible)",
            *(f"BR({p}ZD)" for p in ON_SHELL), "BR(K+->pi+ZD)", "BR(KL->pi0ZD)",
-           *(f"BR({p}ZD, ZD->invisible)" for p in (*ON_SHELL, "K+->pi+", "KL->pi0")), "BR(Bs->mumu)", "Delta BR(Bs->mumu)")  # fmt: skip
+           *(f"BR({p}ZD, ZD->invisible)" for p in (*ON_SHELL, "K+->pi+", "KL->pi0")), "BR(Bs->mumu)", "Delta BR(Bs->mumu)",
+           "Q_W(Cs)", "Q_W(p)", "Delta Q_W(Cs)", "Delta Q_W(p)")  # fmt: skip
 """The names `observables` returns."""
 
 
@@ -272,7 +296,9 @@ def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
       (`on_shell_width`), "BR(K+->pi+ZD)", "BR(KL->pi0ZD)" (`kaon_coupling`), each also times
       BR(Z_D → invisible) as "BR(<process>ZD, ZD->invisible)";
     - "BR(Bs->mumu)" from the b→sℓℓ engine with the Z_D of `treatment` (its C_P in the full one),
-      and "Delta BR(Bs->mumu)", its shift from the SM."""
+      and "Delta BR(Bs->mumu)", its shift from the SM;
+    - the weak charges "Q_W(Cs)", "Q_W(p)" (SM of `APV` plus `weak_charge_shift`) and their shifts
+      "Delta Q_W(Cs)", "Delta Q_W(p)"."""
     from jaxflav.models import bl23
 
     _check_treatment(treatment)
@@ -294,4 +320,7 @@ def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
     predict, sm = _bs_mumu()
     out["BR(Bs->mumu)"] = predict(resonance(case, *args, p["g_mu_D"], p["Gamma_inv"], inputs, treatment))[0]
     out["Delta BR(Bs->mumu)"] = out["BR(Bs->mumu)"] - sm
+    for target, (*_, sm_charge, _) in APV.items():
+        out[f"Delta Q_W({target})"] = weak_charge_shift(target, z, inputs)
+        out[f"Q_W({target})"] = sm_charge + out[f"Delta Q_W({target})"]
     return out
