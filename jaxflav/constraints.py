@@ -23,8 +23,8 @@ constraint:
   from 1 to 2 between the 1σ and 2σ points and beyond, so that χ² = 1 and 4 fall exactly on the
   printed 68 % and 95 % intervals of a non-Gaussian result;
 - upper_limit: a half-normal in the prediction p ≥ 0 whose `cl` quantile is the limit,
-  χ² = (p/σ)² with σ = limit/(√2 erf⁻¹(cl)), so χ² = 2.71 at a 90 % CL limit; zero outside
-  `mass_windows`.
+  χ² = (p/σ)² with σ = limit/(√2 erf⁻¹(cl)), so χ² = 2.71 at a 90 % CL limit; outside
+  `mass_windows` the boson adds nothing, p = background alone (χ² continuous where it vanishes).
 Every file is validated on load: a bad file raises ValueError naming file, term and field.
 """
 
@@ -180,7 +180,7 @@ def _upper_limit(term, prediction, mass):
     if mass is None:
         raise ValueError(f"constraint {term.name!r} applies in mass windows: give the boson mass")
     inside = sum((mass >= lo) & (mass <= hi) for lo, hi in term.mass_windows) > 0
-    return jnp.where(inside, chi2, 0.0)
+    return jnp.where(inside, chi2, (term.background / sigma) ** 2)  # outside: the boson adds nothing to the background
 
 
 def _erfinv(p):

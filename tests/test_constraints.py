@@ -57,6 +57,10 @@ def test_upper_limit_gives_2_71_at_a_90_percent_limit_and_only_in_its_windows():
     assert float(constraints.chi2([na62], at_limit, 0.30)) == 0.0  # above 260 MeV: not used (footnote 2)
     with pytest.raises(ValueError, match="mass"):
         constraints.chi2([na62], at_limit)
+    with_background = na62._replace(background=1.0e-10)  # outside its windows the boson adds nothing to it
+    sigma = na62.limit / 1.6448536269514722
+    assert float(constraints.chi2([with_background], at_limit, 0.13)) == pytest.approx((1.0e-10 / sigma) ** 2, rel=1e-12)
+    assert float(constraints.chi2([with_background], {"BR(K+->pi+Zp)": 0.0}, 0.05)) == pytest.approx((1.0e-10 / sigma) ** 2, rel=1e-12)
 
 
 def _file(tmp_path, text):
