@@ -272,8 +272,15 @@ def _fit(opts):
 
     cfg, folder = _setup(opts, "fit")
     with folder as out:
-        problem = config.problem(cfg)
-        res = bestfit.best_fit(problem.chi2, problem.space, starts=cfg.fit["starts"], key=cfg.fit["seed"], progress=_fit_progress("fit"))
+        fits = []
+        for branch in config.branches(cfg):  # each setting of the relative signs the config leaves open
+            if branch:
+                print(f"fit: branch {', '.join(f'{k} = {v:+g}' for k, v in branch.items())}")
+            c = cfg._replace(fixed={**cfg.fixed, **branch})
+            problem = config.problem(c)
+            res = bestfit.best_fit(problem.chi2, problem.space, starts=c.fit["starts"], key=c.fit["seed"], progress=_fit_progress("fit"))
+            fits.append((float(res.chi2_min), branch, c, problem, res))
+        _, branch, cfg, problem, res = min(fits, key=lambda f: f[0])
         result = {
             **_result_header(cfg, problem, "fit"),
             "best_fit": dict(zip(res.names, map(float, res.x))),
@@ -282,7 +289,12 @@ def _fit(opts):
             "uncertainties": dict(zip(res.names, map(float, res.sigma))),
             "fit": res.to_dict(),
         }
+        if len(fits) > 1:
+            result["branches"] = [{"fixed": b, "chi2_min": chi2, "best_fit": dict(zip(r.names, map(float, r.x)))} for chi2, b, _, _, r in fits]
         _write_json(out / "result.json", result)
+    if len(fits) > 1:
+        print("branches: " + "; ".join(f"{', '.join(f'{k} = {v:+g}' for k, v in b.items())}: χ²_min {chi2:.3f}" for chi2, b, *_ in fits)
+              + f" → the best, {', '.join(f'{k} = {v:+g}' for k, v in branch.items())}")  # fmt: skip
     print(f"best fit ({res.n_converged}/{res.n_starts} starts converged):")
     nuisance = set(problem.likelihood.nuisance_parameters)
     for name, value, sigma in zip(res.names, res.x, res.sigma):

@@ -29,6 +29,7 @@ raises one ValueError that names it, before anything compiles.
 """
 
 import importlib.resources
+import itertools
 import math
 import pathlib
 from typing import NamedTuple
@@ -258,6 +259,16 @@ class Problem(NamedTuple):
     def observables(self, x):
         """The model's own observables at a physical point (models with constraint files)."""
         return self.likelihood.observables(self.space.as_dict(x))
+
+
+def branches(config: Config) -> list:
+    """The settings of a model's discrete sign parameters (`Model.signs`) that a config leaves
+    open, as [fixed values to add], one per combination: a sign is open where the config neither
+    fixes it nor leaves its coupling off (fitted, or fixed ≠ 0). [{}] when none is."""
+    model = models.get(config.model, config.options)
+    fitted = {p.name for p in config.parameters}
+    open_signs = [s for s, coupling in model.signs.items() if s not in config.fixed and (coupling in fitted or config.fixed.get(coupling, 0.0) != 0.0)]
+    return [dict(zip(open_signs, combo)) for combo in itertools.product(*(model.values[s] for s in open_signs))]
 
 
 def problem(config: Config) -> Problem:

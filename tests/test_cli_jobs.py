@@ -105,3 +105,18 @@ def test_theory_nuisances_and_sample_compare_config_errors(tmp_path):
     nuisances.write_text(SMALL.replace('model = "wilson"', 'model = "wilson"\ntheory = "nuisances"'))
     with pytest.raises(ValueError, match="too many to grid"):
         config.scan_design(config.load(nuisances))
+
+
+@pytest.mark.slow
+def test_fit_tries_both_relative_signs_and_keeps_the_better(tmp_path, capsys):
+    """A dark-Z config that leaves sign_eps open: `jaxflav fit` fits each branch (40 s), keeps the
+    lower χ², and records both in result.json."""
+    path = tmp_path / "b.toml"
+    path.write_text('model = "dark-z-case-a"\nmeasurements = "rashed2026_table1"\n[parameters.eps_Z]\nrange = [1e-6, 1e-2]\nscale = "log"\n'
+                    '[fixed]\nM_ZD = 0.3\neps = 1e-3\n[fit]\nstarts = 2\n')  # fmt: skip
+    assert cli.main(["fit", str(path), "--out", str(tmp_path / "out")]) == 0
+    result = json.loads((tmp_path / "out" / "result.json").read_text())
+    branches = result["branches"]
+    assert [b["fixed"] for b in branches] == [{"sign_eps": -1.0}, {"sign_eps": 1.0}]
+    assert result["chi2_min"] == min(b["chi2_min"] for b in branches) and result["fixed"]["sign_eps"] in (-1.0, 1.0)
+    assert "branches: sign_eps = -1" in capsys.readouterr().out

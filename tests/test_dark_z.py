@@ -165,12 +165,24 @@ def test_presets_load_with_the_papers_parameter_names():
 
     names = {c: [p.name for p in config.load(f"dark-z-case-{c}").parameters] for c in "abc"}
     assert names == {"a": ["M_ZD", "eps", "eps_Z"], "b": ["M_ZD", "eps", "eps_Z", "g_mu_D"], "c": ["M_ZD", "g_mu_D"]}
-    assert config.load("dark-z-case-c").fixed == {"eps": 1.6e-5, "eps_Z": 0.004, "sign_g_mu_D": -1.0}
+    assert config.load("dark-z-case-c").fixed == {"eps": 1.6e-5, "eps_Z": 0.004, "sign_g_mu_D": -1.0, "sign_eps": 1.0}
     for c in "abc":  # the paper's presets say their treatment; the -full ones fit the same data with the complete propagator
         paper, full = config.load(f"dark-z-case-{c}"), config.load(f"dark-z-case-{c}-full")
         assert paper.options == {"treatment": "paper"} and full.options == {"treatment": "full"}
         assert [p.name for p in full.parameters] == names[c] and full.measurements == paper.measurements
         assert full.parameters[0].low < 2 * DEFAULT.m_e * 1.1  # masses down to 2m_e
+
+
+def test_fits_try_every_relative_sign_a_config_leaves_open(tmp_path):
+    """`config.branches`: a sign is tried both ways when its coupling is on (fitted, or fixed ≠ 0) and
+    the config does not fix it; the paper's presets fix ε > 0, the -full and -constrained ones do not."""
+    from jaxflav import config
+
+    assert config.branches(config.load("dark-z-case-a")) == [{}]
+    assert config.branches(config.load("dark-z-case-c-constrained")) == [{"sign_eps": -1.0}, {"sign_eps": 1.0}]
+    path = tmp_path / "b.toml"
+    path.write_text('model = "dark-z-case-b"\nmeasurements = "rashed2026_table1"\n[parameters.g_mu_D]\nrange = [1e-3, 1.0]\n[fixed]\nM_ZD = 0.3\neps = 0.0\neps_Z = 1e-3\n')
+    assert config.branches(config.load(str(path))) == [{"sign_g_mu_D": -1.0}, {"sign_g_mu_D": 1.0}]  # ε = 0: its sign is moot
 
 
 def test_treatment_is_a_model_option_checked_early(tmp_path):

@@ -41,6 +41,7 @@ class Model(NamedTuple):
     required: tuple = ()  # those a config must fit or fix
     bounds: dict = {}  # parameter → (low, high) the model is valid in (checked against config ranges)
     values: dict = {}  # parameter → the values it may take (discrete settings, e.g. relative signs ±1)
+    signs: dict = {}  # discrete sign parameter → the coupling it signs (`jaxflav fit` tries both where that coupling is on)
     wilson: Callable | None = None  # parameters → wc (`jaxflav.predictions.Predictions`)
     coefficients: tuple | None = None  # the WCxf names `wilson` may set (None: its parameters, which are WCxf names)
     observables: Callable | None = None  # () → (parameters → {observable: value}), built once, outside traces
@@ -87,7 +88,7 @@ def _dark_z(case, treatment="full"):
     coefficients += ("CP_bsee", "CP_bsmumu") if treatment == "full" else ()
     description = f"dark photon / dark Z, Case {case} (Rashed 2026), {treatment} propagator"
     return Model(f"dark-z-case-{case.lower()}", description, dark_z.PARAMETERS + dark_z.SIGNS, required, dark_z.BOUNDS, signs,
-                 wilson=wilson, coefficients=coefficients, observables=observables, outputs=dark_z.OUTPUTS, mass="M_ZD",
+                 signs={"sign_eps": "eps", "sign_g_mu_D": "g_mu_D"}, wilson=wilson, coefficients=coefficients, observables=observables, outputs=dark_z.OUTPUTS, mass="M_ZD",
                  options={"treatment": dark_z.TREATMENTS}, with_options=lambda **o: _dark_z(case, **o))
 
 
