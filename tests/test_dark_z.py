@@ -297,13 +297,13 @@ def test_k_to_pi_nunu_small_for_eps_z_0_01_is_not_reproduced():
 
 
 def test_constrained_presets_carry_the_flavour_constraints_with_finite_gradients():
-    """The -constrained presets: Table 1 plus rashed2026_constraints (SM: 92.31 + 4.30, the LHCb
+    """The -constrained presets: Table 1 plus rashed2026_constraints (SM: 92.31 + 4.33, the LHCb
     B_s → μμ pull 1.3σ and Cs APV 1.0σ the largest), finite χ² and gradient at thresholds and
     window edges."""
     from jaxflav import config
 
     prob = config.problem(config.load("dark-z-case-a-constrained"))
-    assert prob.n_values == 27 + 7 and prob.chi2_sm == pytest.approx(92.3126 + 3.3473 + 0.9529 + 0.0316, abs=2e-3)
+    assert prob.n_values == 27 + 8 and prob.chi2_sm == pytest.approx(92.3126 + 3.3473 + 0.9529 + 0.0316, abs=2e-3)
     masses = [0.0011, 2 * M_MU, 0.1, 0.165, 0.26, DEFAULT.m_Kp - 0.13957061, 0.5, 2.0]
     points = jnp.asarray([[m, eps, ez] for m in masses for eps in (1e-6, 1e-2) for ez in (1e-6, 1e-2)])
     value, grad = jax.jit(jax.vmap(jax.value_and_grad(prob.chi2)))(points)
@@ -348,3 +348,16 @@ def test_apv_is_the_strongest_bound_on_eps_z_only_without_on_shell_production():
         assert abs(bs - LHCB_BS_MUMU[0]) < 3 * LHCB_BS_MUMU[2], mass
         belle = [float(constraints.chi2_terms([terms["B+->K+nunu Belle II"]], dark_z.observables({"M_ZD": mass, "eps": 1e-4, "eps_Z": eps_z / k}, "A", "paper"), mass)["B+->K+nunu Belle II"]) for k in (1, 10)]
         assert belle[0] > 1e5 and (belle[1] > 9 or mass < 0.1), mass
+
+
+def test_bs_mixing_excludes_eps_z_of_0_001_below_60_mev():
+    """§4.1: "ε_Z ≥ 0.001 is disallowed for M_ZD ≤ 60 MeV" (jaxflav ε_Z = 0.002), Δ_mix against the
+    2σ lower uncertainty of ΔM_s^SM, 0.13 (rashed2026_constraints); "at leading order Δ_mix is
+    independent of ε". Reproduced in the paper's local approximation (`mixing_ratio`): Δ_mix = 0.174
+    at 60 MeV, 0.128 at 70 MeV, so the boundary is near 70 MeV; with Δ_mix ∝ (ε_Z/M)², ε_Z = 0.001
+    (paper: 0.0005) is allowed from 35 MeV up."""
+    for mass in (0.01, 0.03, 0.06):
+        assert float(dark_z.mixing_ratio(mass, 1e-3, 2e-3)) > 0.13, mass
+    assert float(dark_z.mixing_ratio(0.06, 1e-3, 2e-3)) == pytest.approx(0.1737, abs=5e-4)
+    assert float(dark_z.mixing_ratio(0.07, 1e-3, 2e-3)) < 0.13 and float(dark_z.mixing_ratio(0.035, 1e-3, 1e-3)) < 0.13
+    assert float(dark_z.mixing_ratio(0.06, 0.1, 2e-3)) == float(dark_z.mixing_ratio(0.06, 0.0, 2e-3))
