@@ -185,6 +185,16 @@ def test_fits_try_every_relative_sign_a_config_leaves_open(tmp_path):
     assert config.branches(config.load(str(path))) == [{"sign_g_mu_D": -1.0}, {"sign_g_mu_D": 1.0}]  # ε = 0: its sign is moot
 
 
+def test_the_door_returns_exactly_the_declared_outputs():
+    from jaxflav import models
+
+    obs = dark_z.observables({"M_ZD": 0.05, "eps": 1e-4, "eps_Z": 1e-4}, "B", "paper")
+    assert set(obs) == set(dark_z.OUTPUTS) == set(models.get("dark-z-case-b").outputs)
+    assert models.get("dark-z-case-a").mass == "M_ZD"
+    with pytest.raises(ValueError, match="unknown dark-Z treatment 'both'"):
+        dark_z.observables({"M_ZD": 0.05, "eps": 1e-4, "eps_Z": 1e-4}, "A", "both")
+
+
 def test_treatment_is_a_model_option_checked_early(tmp_path):
     from jaxflav import config, models
 
