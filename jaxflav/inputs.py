@@ -138,6 +138,12 @@ def xi(inputs: Inputs = DEFAULT, up: str = "t", pair: str = "bs"):
     return v[u, i] * jnp.conj(v[u, j])
 
 
+def heff_norm(inputs: Inputs = DEFAULT, pair: str = "bs"):
+    """N = (4G_F/√2) ξ_t α_e/(4π), the prefactor of H_eff = −N Σ C_i O_i (`jaxflav.wcxf`) for the
+    quark pair `pair` ("bs"; "bd", "sd"), complex through ξ_t (`xi`)."""
+    return 4 * inputs.GF / jnp.sqrt(2) * xi(inputs, "t", pair) * inputs.alpha_e / (4 * jnp.pi)
+
+
 def width(tau_seconds):
     """Total width Γ = ħ/τ in GeV for a lifetime in seconds."""
     return HBAR / tau_seconds

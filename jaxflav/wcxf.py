@@ -51,9 +51,7 @@ def form_vector(values: dict, lepton: str, q2):
     Returns a complex array of shape q2.shape + (DIM,).
     """
     q2 = jnp.asarray(q2)
-    one = jnp.ones(q2.shape, dtype=complex)
-    cols = [one] + [jnp.broadcast_to(jnp.asarray(values.get(wcxf_name(c, lepton), 0.0), dtype=complex), q2.shape) for c in COEFFICIENTS]
-    return jnp.stack(cols, axis=-1)
+    return jnp.stack([jnp.broadcast_to(jnp.asarray(v, dtype=complex), q2.shape) for v in form_columns(values, lepton)], axis=-1)
 
 
 def form_columns(values: dict, lepton: str) -> tuple:

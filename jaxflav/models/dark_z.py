@@ -57,6 +57,7 @@ from jaxflav import inputs as sm_inputs
 from jaxflav import wcxf
 from jaxflav.models import vector_boson
 from kernels import inami_lim
+from kernels.safe_math import kallen
 
 M_W = 80.377  # GeV, PDG 2022
 M_T = 162.5  # m̄_t(m̄_t), GeV, PDG 2022: the MS-bar mass of leading-order Inami–Lim matching
@@ -109,7 +110,8 @@ T3_DIPOLE = {"u": 0.4583333314332169, "c": 0.458073319147326, "t": 0.26990478804
 
 def vertex(eps, eps_Z, inputs=sm_inputs.DEFAULT, pair="bs"):
     """`Vertex` of b → s Z_D for mixings ε, ε_Z (module docstring; Eqs. 2–3 of the paper); `pair`
-    "sd": the s → d vertex, in units of its own normalisation N_sd (`norm`)."""
+    "sd": the s → d vertex, in units of its own normalisation N_sd (`jaxflav.inputs.heff_norm`). The
+    vertex couples as N V(q²) s̄γ^μP_L b Z_D,μ."""
     e, s2, gz = electroweak(inputs)
     c0, d0, d0p = penguins(inputs, pair)
     eps_em = eps - eps_Z * gz * s2 / e  # photon-like part of the Z_D's couplings, in units of e
@@ -117,11 +119,6 @@ def vertex(eps, eps_Z, inputs=sm_inputs.DEFAULT, pair="bs"):
     e2 = eps_em * d0 / e + eps_Z * 2 * gz * _gim(T3_SLOPE, inputs, pair) / e**2
     m1 = eps_em * (-d0p / 2) + eps_Z * gz * _gim(T3_DIPOLE, inputs, pair) / e
     return Vertex(e0, e2, m1)
-
-
-def norm(inputs=sm_inputs.DEFAULT, pair="bs"):
-    """N = (4G_F/√2) λ_t α_e/(4π) of H_eff (λ_t of `pair`): the vertex couples as N V(q²) s̄γ^μP_L b Z_D,μ."""
-    return 4 * inputs.GF / math.sqrt(2) * sm_inputs.xi(inputs, "t", pair) * inputs.alpha_e / (4 * math.pi)
 
 
 def boson(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_inputs.DEFAULT):
@@ -187,16 +184,17 @@ def resonance(case, M_ZD, eps, eps_Z, g_mu_D=0.0, Gamma_inv=0.0, inputs=sm_input
     return wcxf.Resonance(jnp.asarray(M_ZD, float), total_width(z, inputs), a_res, b_res)
 
 
-ON_SHELL = {"B+->K+": ("m_Bp", "m_Kp", "tau_Bp"), "B0->K0": ("m_B0", "m_K0", "tau_B0"),
-            "B0->K*0": ("m_B0", "m_Kst0", "tau_B0"), "B+->K*+": ("m_Bp", "m_Kstp", "tau_Bp")}  # fmt: skip
-"""B → M Z_D processes of `on_shell_width`: fields of `jaxflav.inputs.Inputs` (B mass, M mass, B lifetime)."""
+ON_SHELL = {"B+->K+": "B+->K", "B0->K0": "B0->K", "B0->K*0": "B0->K*", "B+->K*+": "B+->K*"}
+"""B → M Z_D processes of `on_shell_width` → their b→sℓℓ process (`b_to_pll.PROCESSES`,
+`b_to_vll.PROCESSES`: the fields of `jaxflav.inputs.Inputs` with its masses and lifetime)."""
 
 
-def _lambda_positive(m_B, m_M, M2):
-    """(λ(m_B², m_M², M²), whether it is > 0) with λ floored where it is not (a closed channel)."""
-    lam = (m_B**2 - m_M**2 - M2) ** 2 - 4 * m_M**2 * M2
-    is_open = (lam > 0) & (M2 < (m_B - m_M) ** 2)
-    return jnp.where(is_open, lam, 1.0), is_open
+def _process(name):
+    """The b→sℓℓ `Process` (B, M, tau fields) behind an `ON_SHELL` name."""
+    from jaxflav.observables import b_to_pll, b_to_vll
+
+    engine = ON_SHELL[name]
+    return b_to_vll.PROCESSES[engine] if "K*" in engine else b_to_pll.PROCESSES[engine]
 
 
 def on_shell_width(process, M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
@@ -219,20 +217,21 @@ def on_shell_width(process, M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
     from jaxflav import formfactors
     from jaxflav.observables import b_to_vll
 
-    m_B, m_M = (getattr(inputs, f) for f in ON_SHELL[process][:2])
+    m_B, m_M = (getattr(inputs, f) for f in _process(process)[:2])
     vx, e = vertex(eps, eps_Z, inputs), electroweak(inputs)[0]
     M2 = jnp.asarray(M_ZD, float) ** 2
-    lam, is_open = _lambda_positive(m_B, m_M, M2)
+    is_open = M2 < (m_B - m_M) ** 2  # λ > 0 again above (m_B + m_M)²: close the channel, gradient included
+    lam = jnp.where(is_open, kallen(m_B**2, m_M**2, M2), 1.0)
     c9, c7 = vx.E0 + vx.E2 * M2, M2 * vx.M1 / (-e)
     if "K*" in process:
         ff = formfactors.b_to_v(M2, "B->K*")
         c = (c7, 0.0, c9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        h = b_to_vll.helicity_amplitudes(M2, c, ff, m_B, m_M, inputs.m_b, 0.0, norm(inputs))[:3]
+        h = b_to_vll.helicity_amplitudes(M2, c, ff, m_B, m_M, inputs.m_b, 0.0, sm_inputs.heff_norm(inputs))[:3]
         width = jnp.sqrt(lam) * jnp.sum(jnp.abs(h) ** 2) / (16 * math.pi * m_B**3)
     else:
         ff = formfactors.b_to_p(M2, "B->K")
         F = c9 * ff["f+"] + 2 * inputs.m_b * c7 * ff["fT"] / (m_B + m_M)
-        width = jnp.abs(norm(inputs) * F) ** 2 * lam**1.5 / (64 * math.pi * m_B**3 * M2)
+        width = jnp.abs(sm_inputs.heff_norm(inputs) * F) ** 2 * lam**1.5 / (64 * math.pi * m_B**3 * M2)
     return jnp.where(is_open, width, 0.0)
 
 
@@ -240,7 +239,7 @@ def kaon_coupling(M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
     """g_eff of s → d Z_D at q² = M², N_sd V_sd(M²), in the normalisation of
     `jaxflav.models.bl23.br_kp_to_pip` (seed 002, Eqs. 4.6–4.7). The s → d dipole (∝ m_s) is left out."""
     vx = vertex(eps, eps_Z, inputs, "sd")
-    return norm(inputs, "sd") * (vx.E0 + vx.E2 * jnp.asarray(M_ZD, float) ** 2)
+    return sm_inputs.heff_norm(inputs, "sd") * (vx.E0 + vx.E2 * jnp.asarray(M_ZD, float) ** 2)
 
 
 APV = {"Cs": (55, 78, -73.23, 0.0024**2), "p": (1, 0, 0.0711, 0.0248)}
@@ -278,7 +277,7 @@ def mixing_ratio(M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
     momentum through it is of order m_b), and the longitudinal mode would add (m_b/M)²-enhanced
     scalar operators; neither is included, in either treatment, so in the full one this is a lower
     bound on the effect."""
-    g = norm(inputs) * vertex(eps, eps_Z, inputs).E0
+    g = sm_inputs.heff_norm(inputs) * vertex(eps, eps_Z, inputs).E0
     c_sm = inputs.GF**2 * M_W**2 / (4 * math.pi**2) * sm_inputs.xi(inputs, "t") ** 2 * ETA_B * inami_lim.S0((M_T / M_W) ** 2)
     return jnp.real(g**2 / (2 * jnp.asarray(M_ZD, float) ** 2) / c_sm)
 
@@ -326,8 +325,8 @@ def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
     br = vector_boson.branching_ratios(z, inputs.m_e, inputs.m_mu)
     out = {f"BR(ZD->{c})": br[c] for c in ("ee", "mumu", "nunu", "hadrons")}
     out["BR(ZD->invisible)"] = sum(br[c] for c in _INVISIBLE)
-    for process, (_, _, tau) in ON_SHELL.items():
-        out[f"BR({process}ZD)"] = getattr(inputs, tau) / sm_inputs.HBAR * on_shell_width(process, *args, inputs)
+    for process in ON_SHELL:
+        out[f"BR({process}ZD)"] = getattr(inputs, _process(process).tau) / sm_inputs.HBAR * on_shell_width(process, *args, inputs)
     k = bl23.KAONS
     for name, rate, m_k, m_pi in (("K+->pi+", bl23.br_kp_to_pip, k.m_Kp, k.m_pip), ("KL->pi0", bl23.br_kl_to_pi0, k.m_KL, k.m_pi0)):
         is_open = p["M_ZD"] < m_k - m_pi

@@ -74,8 +74,7 @@ def _amplitudes(q2, x, had, m_l, inputs, cp_conjugate, sm, sub):
     """`amplitudes` as a tuple (the nuisance path differentiates through it: no stacking)."""
     sm = sm_effective(q2, inputs) if sm is None else sm
     m_B, m_P = had.m_B, had.m_P
-    xi_t = sm_inputs.xi(inputs, "t", "bs")
-    norm0 = 4 * inputs.GF / jnp.sqrt(2) * xi_t * inputs.alpha_e / (4 * jnp.pi)
+    norm0 = sm_inputs.heff_norm(inputs)
     norm = jnp.conj(norm0) if cp_conjugate else norm0
     c7, c7p, c9, c9p, c10, c10p, cs, csp, cp, cpp = effective_coefficients(x, sm, cp_conjugate)
     if sub is not None:

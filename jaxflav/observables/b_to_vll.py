@@ -277,8 +277,7 @@ def _amplitudes(q2, x, had, lepton_mass, inputs, cp_conjugate, sm, sub, spectato
     """`amplitudes` as a tuple; `spectator`: the QCDF corrections (H_0^V, H_+^V, H_−^V) at q² when
     already tabulated (`qcdf.vector_amplitudes`)."""
     sm = sm_effective(q2, inputs) if sm is None else sm
-    xi_t = sm_inputs.xi(inputs, "t", "bs")
-    norm0 = 4 * inputs.GF / jnp.sqrt(2) * xi_t * inputs.alpha_e / (4 * jnp.pi)
+    norm0 = sm_inputs.heff_norm(inputs)
     norm = jnp.conj(norm0) if cp_conjugate else norm0
     ff = formfactors.b_to_v(q2, "B->K*", params=had.formfactors)
     H = _helicity(q2, effective_coefficients(x, sm, cp_conjugate), ff, had.m_B, had.m_V, inputs.m_b, lepton_mass, norm)

@@ -19,7 +19,7 @@ def branching_ratio(x, m_l, inputs=sm_inputs.DEFAULT):
     """Time-integrated BR(B_s → ℓℓ) for the form vector x = (1, C7, …, CPp) of `jaxflav.wcxf`."""
     m_B = inputs.m_Bs
     tau = inputs.tau_Bs / sm_inputs.HBAR
-    norm = 4 * inputs.GF / jnp.sqrt(2) * sm_inputs.xi(inputs, "t", "bs") * inputs.alpha_e / (4 * jnp.pi)
+    norm = sm_inputs.heff_norm(inputs, "bs")
     c10 = wilson.sm_coefficients(inputs).C10 * x[0] + x[5]
     beta = jnp.sqrt(1 - 4 * m_l**2 / m_B**2)
     scalar = m_B * inputs.m_b / (inputs.m_b + inputs.m_s)
@@ -36,7 +36,7 @@ def b0_branching_ratio(x, m_l, inputs=sm_inputs.DEFAULT):
     new-physics entries do not enter)."""
     m_B = inputs.m_B0
     tau = inputs.tau_B0 / sm_inputs.HBAR
-    norm = 4 * inputs.GF / jnp.sqrt(2) * sm_inputs.xi(inputs, "t", "bd") * inputs.alpha_e / (4 * jnp.pi)
+    norm = sm_inputs.heff_norm(inputs, "bd")
     p = 2 * m_l / m_B * wilson.sm_coefficients(inputs).C10 * x[0]
     beta = jnp.sqrt(1 - 4 * m_l**2 / m_B**2)
     prefactor = jnp.real(norm * jnp.conj(norm)) * m_B**3 * tau * beta * inputs.f_B0**2 / (32 * jnp.pi)
