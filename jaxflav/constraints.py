@@ -17,6 +17,8 @@ constraint:
     limit = 0.9e-9                         # upper_limit: the limit at confidence level `cl`
     cl = 0.9
     mass_windows = [[0.1312, 0.1388]]      # optional: the boson masses (GeV) the term applies to
+    curve = "lhcb2020_dark_photon_mumu"    # limit_curve: a file of jaxflav/data/limits/ (its [curve]:
+    power = 2                              #   mass, limit, cl, vetoed); the observable is ≤ limit(M)^power
 
 χ² terms (one per term, `chi2_terms`), with d = prediction + background − central:
 - measurement: χ² = z², z = |d|/σ₁ within 1σ on the side of d; with `sigma2`, z runs linearly
@@ -24,11 +26,16 @@ constraint:
   printed 68 % and 95 % intervals of a non-Gaussian result;
 - upper_limit: a half-normal in the prediction p ≥ 0 whose `cl` quantile is the limit,
   χ² = (p/σ)² with σ = limit/(√2 erf⁻¹(cl)), so χ² = 2.71 at a 90 % CL limit; outside
-  `mass_windows` the boson adds nothing, p = background alone (χ² continuous where it vanishes).
+  `mass_windows` the boson adds nothing, p = background alone (χ² continuous where it vanishes);
+- limit_curve: the same half-normal with a mass-dependent limit, limit(M)^power, interpolated
+  linearly in log–log between the curve's points; 0 outside the curve's mass range and inside
+  its vetoed windows (where the experiment sets no limit).
 Every file is validated on load: a bad file raises ValueError naming file, term and field.
 """
 
+import importlib.resources
 import math
+from pathlib import Path
 from statistics import NormalDist
 from typing import NamedTuple
 
@@ -37,11 +44,12 @@ import jax.numpy as jnp
 from fits import files
 from jaxflav import sources
 
-KINDS = ("measurement", "upper_limit")
+KINDS = ("measurement", "upper_limit", "limit_curve")
 _REQUIRED = {"name": str, "observable": str, "kind": str, "experiment": str, "citation": str}
 _BY_KIND = {
     "measurement": ({"central", "sigma"}, {"sigma2", "background"}),
     "upper_limit": ({"limit", "cl"}, {"mass_windows", "background"}),
+    "limit_curve": ({"curve"}, {"power"}),
 }
 
 
@@ -58,6 +66,36 @@ class Term(NamedTuple):
     limit: float = 0.0
     cl: float = 0.9
     mass_windows: tuple | None = None  # ((lo, hi), …) GeV
+    curve: "Curve | None" = None
+    power: float = 1.0
+
+
+class Curve(NamedTuple):
+    """A published limit against the boson mass (GeV), from `jaxflav/data/limits/<name>.toml`."""
+
+    name: str
+    mass: tuple
+    limit: tuple
+    cl: float
+    vetoed: tuple = ()
+
+
+def load_curve(name) -> Curve:
+    """The `[curve]` of a packaged limit file (masses ascending, limits > 0)."""
+    where = f"limit curve {name!r}"
+    path = importlib.resources.files("jaxflav") / "data" / "limits" / f"{name}.toml"
+    if Path(str(name)).name != str(name) or not path.is_file():
+        _fail(where, "not found in jaxflav/data/limits/")
+    curve = files.read_toml(path, "limit curve").get("curve")
+    if not isinstance(curve, dict):
+        _fail(where, "needs a [curve] table")
+    mass = [_number(m, f"{where}, mass", True) for m in curve.get("mass", [])]
+    limit = [_number(v, f"{where}, limit", True) for v in curve.get("limit", [])]
+    if len(mass) < 2 or len(mass) != len(limit) or any(b <= a for a, b in zip(mass, mass[1:])):
+        _fail(where, "needs ascending `mass` and a `limit` of the same length (≥ 2 points)")
+    cl = _number(curve.get("cl"), f"{where}, cl")
+    vetoed = _windows(curve["vetoed"], f"{where}, vetoed") if "vetoed" in curve else ()
+    return Curve(str(name), tuple(mass), tuple(limit), cl, vetoed)
 
 
 def _fail(where, message):
@@ -132,6 +170,12 @@ def _term(raw, where, known):
             _fail(f"{where}, field 'cl'", f"must lie in (0, 1), got {fields['cl']}")
     if "mass_windows" in raw:
         fields["mass_windows"] = _windows(raw["mass_windows"], f"{where}, field 'mass_windows'")
+    if "curve" in raw:
+        if not isinstance(raw["curve"], str):
+            _fail(f"{where}, field 'curve'", f"expected a file name, got {raw['curve']!r}")
+        fields["curve"] = load_curve(raw["curve"])
+    if "power" in raw:
+        fields["power"] = _number(raw["power"], f"{where}, field 'power'", True)
     return Term(**fields)
 
 
@@ -183,6 +227,19 @@ def _upper_limit(term, prediction, mass):
     return jnp.where(inside, chi2, (term.background / sigma) ** 2)  # outside: the boson adds nothing to the background
 
 
+def _limit_curve(term, prediction, mass):
+    if mass is None:
+        raise ValueError(f"constraint {term.name!r} follows a limit curve in the boson mass: give the mass")
+    c = term.curve
+    log_m = jnp.log(jnp.clip(mass, c.mass[0], c.mass[-1]))
+    limit = jnp.exp(term.power * jnp.interp(log_m, jnp.log(jnp.array(c.mass)), jnp.log(jnp.array(c.limit))))
+    chi2 = (prediction * math.sqrt(2) * _erfinv(c.cl) / limit) ** 2
+    applies = (mass >= c.mass[0]) & (mass <= c.mass[-1])
+    for lo, hi in c.vetoed:
+        applies = applies & ((mass < lo) | (mass > hi))
+    return jnp.where(applies, chi2, 0.0)
+
+
 def _erfinv(p):
     return NormalDist().inv_cdf((1 + p) / 2) / math.sqrt(2)
 
@@ -192,7 +249,10 @@ def chi2_terms(terms, predictions: dict, mass=None) -> dict:
     out = {}
     for term in terms:
         p = predictions[term.observable]
-        out[term.name] = _measurement(term, p) if term.kind == "measurement" else _upper_limit(term, p, mass)
+        if term.kind == "measurement":
+            out[term.name] = _measurement(term, p)
+        else:
+            out[term.name] = (_upper_limit if term.kind == "upper_limit" else _limit_curve)(term, p, mass)
     return out
 
 

@@ -1,6 +1,7 @@
 """jaxflav.constraints: loading and validating constraint files, and the χ² of each kind of term."""
 
 import importlib.resources
+import math
 
 import jax
 import jax.numpy as jnp
@@ -118,3 +119,35 @@ def test_unknown_observable_and_missing_file_are_named(tmp_path):
     with pytest.raises(ValueError, match="no_such"):
         constraints.load("no_such")
     assert (importlib.resources.files("jaxflav") / "data" / f"{KAON}.toml").is_file()
+
+
+def test_limit_curve_gives_2_71_on_the_curve_interpolates_log_log_and_skips_vetoed_windows():
+    """A 90 % CL curve: χ² = 1.645² where the prediction equals limit(M)^power, at the curve's own
+    points and, between them, with the limit interpolated linearly in (ln M, ln limit); 0 inside a
+    vetoed window and outside the curve's mass range; finite gradients at every edge."""
+    curve = constraints.load_curve("lhcb2020_dark_photon_mumu")
+    term = constraints.Term("t", "x", "limit_curve", "LHCb", "c", curve=curve, power=2.0)
+    z90 = 1.6448536269514722
+    for k in (0, 17, len(curve.mass) - 1):
+        assert float(constraints.chi2([term], {"x": curve.limit[k] ** 2}, curve.mass[k])) == pytest.approx(z90**2, rel=1e-10)
+    m0, m1, l0, l1 = curve.mass[3], curve.mass[4], curve.limit[3], curve.limit[4]
+    m = math.sqrt(m0 * m1)
+    assert float(constraints.chi2([term], {"x": l0 * l1}, m)) == pytest.approx(z90**2, rel=1e-10)  # √(l0 l1)²
+    lo, hi = curve.vetoed[0]
+    for mass in (0.5 * (lo + hi), curve.mass[0] * 0.99, curve.mass[-1] * 1.01):
+        assert float(constraints.chi2([term], {"x": 1.0}, mass)) == 0.0
+    grad = jax.grad(lambda p, mass: constraints.chi2([term], {"x": p}, mass), argnums=(0, 1))
+    for mass in (curve.mass[0], lo, hi, curve.mass[-1], 0.3):
+        assert all(np.isfinite(float(g)) for g in grad(1e-8, mass))
+
+
+def test_limit_curves_are_checked(tmp_path):
+    text = GOOD.replace('kind = "measurement"', 'kind = "limit_curve"').replace("central = 1.0\nsigma = { up = 0.2, down = 0.1 }", 'curve = "no_such_curve"')
+    with pytest.raises(ValueError, match="limit curve 'no_such_curve'.*not found"):
+        constraints.load(_file(tmp_path, text))
+    with pytest.raises(ValueError, match="limit curve '../rashed2026_constraints'"):
+        constraints.load(_file(tmp_path, text.replace("no_such_curve", "../rashed2026_constraints")))
+    good = constraints.load(_file(tmp_path, text.replace("no_such_curve", "babar2014_dark_photon_ee_mumu")))
+    assert good[0].curve.cl == 0.9 and good[0].power == 1.0
+    with pytest.raises(ValueError, match="power.*> 0"):
+        constraints.load(_file(tmp_path, text.replace("no_such_curve", "babar2014_dark_photon_ee_mumu") + "power = 0\n"))

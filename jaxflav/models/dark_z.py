@@ -298,8 +298,75 @@ def _bs_mumu():
 OUTPUTS = ("BR(ZD->ee)", "BR(ZD->mumu)", "BR(ZD->nunu)", "BR(ZD->hadrons)", "BR(ZD->invisible)",
            *(f"BR({p}ZD)" for p in ON_SHELL), "BR(K+->pi+ZD)", "BR(KL->pi0ZD)",
            *(f"BR({p}ZD, ZD->invisible)" for p in (*ON_SHELL, "K+->pi+", "KL->pi0")), "BR(Bs->mumu)", "Delta BR(Bs->mumu)",
-           "Q_W(Cs)", "Q_W(p)", "Delta Q_W(Cs)", "Delta Q_W(p)", "Delta_mix(Bs)")  # fmt: skip
+           "Q_W(Cs)", "Q_W(p)", "Delta Q_W(Cs)", "Delta Q_W(p)", "Delta_mix(Bs)",
+           "BR(K+->mu+nuZD)", "BR(K+->mu+nuZD, ZD->invisible)", "BR(K+->mu+nuZD, ZD->ee, m_ee>145MeV)",
+           "R(pi+->mu+nuZD, ZD->invisible, T_mu<1.2MeV)", "R(pi+->mu+nuZD, ZD->invisible, T_mu>1.2MeV)", "Delta Gamma_W",
+           "eps2_eff(LHCb A'->mumu)", "eps2_eff(BaBar A'->ll)", "g2_eff(Belle II Z'->invisible)")  # fmt: skip
 """The names `observables` returns."""
+
+M_EE_MIN = 0.145  # GeV: the m_ee > 145 MeV of the K⁺ → μ⁺νe⁺e⁻ measurement (§4.5, Fig. 5)
+
+
+def _gamma_w_to_mu_nu(inputs):
+    """Γ(W → μν) at tree level, G_F M_W³/(6√2π) (GeV)."""
+    return inputs.GF * M_W**3 / (6 * math.sqrt(2) * math.pi)  # M_W: this module's, = radiative.M_W
+
+
+def radiative_rates(z: vector_boson.LightVector, br, g_mu_D, treatment="full", inputs=sm_inputs.DEFAULT):
+    """K⁺ → μ⁺νZ_D, π⁺ → μ⁺νZ_D and W⁺ → μ⁺νZ_D (`jaxflav.models.radiative`, its tabulated quadratic
+    forms in the couplings, within 0.3 % of the direct Dalitz integrals), by `OUTPUTS` name, with the
+    Z_D's branching fractions `br`; PIENU's 1.2 MeV split is `radiative.WINDOWS`; "Delta Gamma_W" (GeV) from the direct g_D^μ alone, in
+    either treatment (the W has no partner vertex for it: its longitudinal growth is the physics)."""
+    from jaxflav.models import radiative
+
+    invisible = sum(br[c] for c in _INVISIBLE)
+    k = radiative.BR_TO_MU_NU["K+"] * radiative.tabulated_rate_ratio("K+", z, treatment)
+    pi = {side: radiative.tabulated_rate_ratio("pi+", z, treatment, f"T_mu{side}1.2MeV") * invisible for side in "<>"}
+    w = radiative.tabulated_w_rate_ratio(z.mass, g_mu_D) * _gamma_w_to_mu_nu(inputs)
+    return {
+        "BR(K+->mu+nuZD)": k,
+        "BR(K+->mu+nuZD, ZD->invisible)": k * invisible,
+        "BR(K+->mu+nuZD, ZD->ee, m_ee>145MeV)": jnp.where(z.mass > M_EE_MIN, k * br["ee"], 0.0),
+        "R(pi+->mu+nuZD, ZD->invisible, T_mu<1.2MeV)": pi["<"],
+        "R(pi+->mu+nuZD, ZD->invisible, T_mu>1.2MeV)": pi[">"],
+        "Delta Gamma_W": w,
+    }
+
+
+def _brs(z, inputs):
+    return vector_boson.branching_ratios(z, inputs.m_e, inputs.m_mu)
+
+
+def search_strengths(z: vector_boson.LightVector, br, inputs=sm_inputs.DEFAULT):
+    """The Z_D's signal in three searches in the units of their published limits (§4.9), by `OUTPUTS`
+    name; each a ratio of production × branching fraction to that of the search's benchmark boson at
+    the same mass (the recasting of Ilten, Soreq, Williams, Xue, JHEP 06 (2018) 004, simplified):
+
+    - "eps2_eff(LHCb A'->mumu)": ε² of a dark photon (couplings εeQ_f) with the same pp yield of
+      μ⁺μ⁻: production taken as Drell–Yan from valence quarks, (2(v_u² + a_u²) + v_d² + a_d²)/(e²(2Q_u² + Q_d²)),
+      times BR(Z_D → μμ)/BR(A′ → μμ);
+    - "eps2_eff(BaBar A'->ll)": e⁺e⁻ → γZ_D, production (v_e² + a_e²)/e², times BR(ee + μμ) against
+      the dark photon's;
+    - "g2_eff(Belle II Z'->invisible)": e⁺e⁻ → μ⁺μ⁻Z_D from the muon line, (v_μ² + a_μ²), times
+      BR(Z_D → invisible) against an L_μ − L_τ boson's (g′ to μ, τ, ν_μ, ν_τ).
+    Approximate: production is not differential in the experiments' acceptances, and the quark
+    weights stand for meson decays below ~1 GeV, where LHCb's A′ come from η, ω decays as well."""
+    e = electroweak(inputs)[0]
+    photon = _brs(boson("A", z.mass, 1.0, 0.0, inputs=inputs), inputs)
+    lmu_ltau = vector_boson.LightVector(z.mass, jnp.array([0.0, 1.0, -1.0]), jnp.zeros(3), jnp.array([0.0, 1.0, -1.0]),
+                                        jnp.zeros(3), jnp.zeros(3), jnp.asarray(0.0))  # fmt: skip
+    reference = _brs(lmu_ltau, inputs)
+    u, d = (z.quark_v[i] ** 2 + z.quark_a[i] ** 2 for i in (0, 1))
+    quarks = (2 * u + d) / (e**2 * (2 * (2 / 3) ** 2 + (1 / 3) ** 2))
+    above = photon["mumu"] > 0  # the A′ → μμ channel open
+    mumu = jnp.where(above, br["mumu"] / jnp.where(above, photon["mumu"], 1.0), 0.0)
+    leptons = (br["ee"] + br["mumu"]) / (photon["ee"] + photon["mumu"])
+    invisible = sum(br[c] for c in _INVISIBLE) / reference["nunu"]
+    return {
+        "eps2_eff(LHCb A'->mumu)": quarks * mumu,
+        "eps2_eff(BaBar A'->ll)": (z.lepton_v[0] ** 2 + z.lepton_a[0] ** 2) / e**2 * leptons,
+        "g2_eff(Belle II Z'->invisible)": (z.lepton_v[1] ** 2 + z.lepton_a[1] ** 2) * invisible,
+    }
 
 
 def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
@@ -315,14 +382,16 @@ def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
       and "Delta BR(Bs->mumu)", its shift from the SM;
     - the weak charges "Q_W(Cs)", "Q_W(p)" (SM of `APV` plus `weak_charge_shift`) and their shifts
       "Delta Q_W(Cs)", "Delta Q_W(p)";
-    - "Delta_mix(Bs)", C_NP/C_SM of B_s mixing (`mixing_ratio`, the paper's local approximation)."""
+    - "Delta_mix(Bs)", C_NP/C_SM of B_s mixing (`mixing_ratio`, the paper's local approximation);
+    - the three-body K⁺, π⁺ → μ⁺νZ_D rates and the W width shift (`radiative_rates`, in `treatment`);
+    - the signal strengths of the LHCb, BaBar and Belle II searches (`search_strengths`)."""
     from jaxflav.models import bl23
 
     _check_treatment(treatment)
     p = {"g_mu_D": 0.0, "Gamma_inv": 0.0, **point}
     args = (p["M_ZD"], p["eps"], p["eps_Z"])
     z = boson(case, *args, p["g_mu_D"], p["Gamma_inv"], inputs)
-    br = vector_boson.branching_ratios(z, inputs.m_e, inputs.m_mu)
+    br = _brs(z, inputs)
     out = {f"BR(ZD->{c})": br[c] for c in ("ee", "mumu", "nunu", "hadrons")}
     out["BR(ZD->invisible)"] = sum(br[c] for c in _INVISIBLE)
     for process in ON_SHELL:
@@ -341,4 +410,6 @@ def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
         out[f"Delta Q_W({target})"] = weak_charge_shift(target, z, inputs)
         out[f"Q_W({target})"] = sm_charge + out[f"Delta Q_W({target})"]
     out["Delta_mix(Bs)"] = mixing_ratio(*args, inputs)
+    out.update(radiative_rates(z, br, 0.0 if case == "A" else p["g_mu_D"], treatment, inputs))
+    out.update(search_strengths(z, br, inputs))
     return out

@@ -35,10 +35,13 @@ in the same units, over the Dalitz plot (E_Z, E_μ) in the P rest frame; a windo
 kinetic energy T_μ (PIENU's two regions) restricts E_μ. Units: GeV.
 """
 
+import functools
+import importlib.resources
 import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from jaxflav import inputs as sm_inputs
 from jaxflav.models import bl23, vector_boson
@@ -49,6 +52,7 @@ from kernels.safe_math import sqrt_safe
 MESONS = {"K+": (bl23.KAONS.m_Kp, 2), "pi+": (0.13957039, 1)}
 """P⁺ → (mass in GeV (PDG 2022), index of its antiquark in `LightVector.quark_v`: d = 1, s = 2)."""
 BR_TO_MU_NU = {"K+": 0.6356, "pi+": 0.999877}  # PDG 2022: BR(K⁺ → μ⁺ν), BR(π⁺ → μ⁺ν)
+M_W = 80.377  # GeV, PDG 2022
 TREATMENTS = ("full", "paper")
 _ONE, _G5 = dirac.ONE, dirac.GAMMA5
 
@@ -77,18 +81,38 @@ def _legs(weak, p1, p2, k, m, mass, v, a, g_nu):
     return muon, neutrino
 
 
-def gamma_matrix(p, p1, p2, k, m, mass, c):
-    """Γ^μ of P⁺(p) → μ⁺(p1) ν(p2) Z_D(k) (module docstring), c = `charges`, shape (4, 4, 4)."""
-    v, a, g_nu, g_vp, g_lp = c
+COUPLINGS = ("v_mu", "a_mu", "g_nu", "g_V^P", "g_L^P")
+"""The order of `charges` and of the rows of `basis` and `rate_matrix`."""
+
+
+def basis(p, p1, p2, k, m, mass):
+    """Γ^μ of P⁺(p) → μ⁺(p1) ν(p2) Z_D(k) (module docstring) for a unit value of each of the
+    `COUPLINGS`, shape (5, 4, 4, 4): Γ^μ = Σ_i c_i basis[i]."""
     weak = dirac.slash(p) @ (_ONE - _G5)
-    muon, neutrino = _legs(weak, p1, p2, k, m, mass, v, a, g_nu)
+    vector, _ = _legs(weak, p1, p2, k, m, mass, 1.0, 0.0, 0.0)
+    axial, neutrino = _legs(weak, p1, p2, k, m, mass, 0.0, 1.0, 1.0)
     q = p - k
-    meson = g_lp * dirac.GAMMA - g_vp * (2 * p - k)[:, None, None] * dirac.slash(q) / (mass**2 - 2 * dirac.dot(p, k))
-    return muon + neutrino + meson @ (_ONE - _G5)
+    meson_v = -(2 * p - k)[:, None, None] * dirac.slash(q) @ (_ONE - _G5) / (mass**2 - 2 * dirac.dot(p, k))
+    return jnp.stack([vector, axial, neutrino, meson_v, dirac.GAMMA @ (_ONE - _G5)])
+
+
+def gamma_matrix(p, p1, p2, k, m, mass, c):
+    """Γ^μ for couplings c = `charges`, shape (4, 4, 4)."""
+    return jnp.einsum("i,imab->mab", jnp.stack(c), basis(p, p1, p2, k, m, mass))
+
+
+def squared_matrix(p, p1, p2, k, m, mass):
+    """Q_ij = Re Σ_{spins, polarisations} [ū Γ_i^μ v ε*_μ][ū Γ_j^ν v ε*_ν]*, (5, 5) symmetric, in units
+    of (G_F V f_P/√2)²: Σ|M|² = c·Q·c for real couplings c (`COUPLINGS`)."""
+    g = basis(p, p1, p2, k, m, mass)
+    left = jnp.einsum("imab,bc->imac", g, dirac.slash(p1) - m * _ONE)
+    right = jnp.einsum("jnbc,ca->jnba", dirac.bar(g), dirac.slash(p2))
+    t = jnp.einsum("imab,jnba->ijmn", left, right)
+    return jnp.real(jnp.einsum("mn,ijmn->ij", dirac.polarisation_sum(k, mass), t))
 
 
 def squared(p, p1, p2, k, m, mass, c):
-    """Σ|M|² over spins and the Z_D's polarisations, in units of (G_F V f_P/√2)²."""
+    """Σ|M|² over spins and the Z_D's polarisations for couplings c, in units of (G_F V f_P/√2)²."""
     t = dirac.line_tensor(gamma_matrix(p, p1, p2, k, m, mass, c), p1, m, p2, 0.0)
     return jnp.real(jnp.sum(dirac.polarisation_sum(k, mass) * t))
 
@@ -123,14 +147,12 @@ def _muon_nodes(m_p, m, lo, hi, n):
     return (m_p**2 + m**2 - s23) / (2 * m_p), weight * s23 / (2 * m_p)
 
 
-def rate_ratio(meson, z: vector_boson.LightVector, treatment="full", t_mu=(0.0, math.inf), m_mu=sm_inputs.DEFAULT.m_mu, n=(64, 32)):
-    """R = Γ(P⁺ → μ⁺ν Z_D)/Γ(P⁺ → μ⁺ν) with the muon's kinetic energy in `t_mu` (GeV), 0 where
-    the channel is closed (M ≥ m_P − m_μ). Gauss–Legendre on n = (Z_D, muon) nodes, in w with
-    E_Z = M cosh w (the soft dE_Z/E_Z region and the √(E_Z − M) edge) and in ln (p_ν + k)²."""
-    _check(treatment)
+def rate_matrix(meson, mass, t_mu=(0.0, math.inf), m_mu=sm_inputs.DEFAULT.m_mu, n=(64, 32)):
+    """The (5, 5) matrix Q of R = Γ(P⁺ → μ⁺ν Z_D)/Γ(P⁺ → μ⁺ν) = c·Q·c (c = `charges`), with the
+    muon's kinetic energy in `t_mu` (GeV); 0 where the channel is closed (M ≥ m_P − m_μ).
+    Gauss–Legendre on n = (Z_D, muon) nodes, in w with E_Z = M cosh w (the soft dE_Z/E_Z region
+    and the √(E_Z − M) edge) and in ln (p_ν + k)²."""
     m_p = MESONS[meson][0]
-    c = charges(meson, z, treatment)
-    mass = z.mass
     is_open = mass < m_p - m_mu
     mass = jnp.where(is_open, mass, 0.5 * (m_p - m_mu))
     e_max = (m_p**2 + mass**2 - m_mu**2) / (2 * m_p)
@@ -141,10 +163,18 @@ def rate_ratio(meson, z: vector_boson.LightVector, treatment="full", t_mu=(0.0, 
     hi = jnp.maximum(hi, lo)
     e_mu, mu_weight = _muon_nodes(m_p, m_mu, lo, hi, n[1])
     e_zz = jnp.broadcast_to(e_z[:, None], e_mu.shape)
-    msq = jax.vmap(jax.vmap(lambda ez, em: squared(*momenta(m_p, m_mu, mass, ez, em), m_mu, mass, c)))(e_zz, e_mu)
-    integral = jnp.sum(w_weight * mass * jnp.sinh(w) * jnp.sum(mu_weight * msq, axis=-1))
+    q = jax.vmap(jax.vmap(lambda ez, em: squared_matrix(*momenta(m_p, m_mu, mass, ez, em), m_mu, mass)))(e_zz, e_mu)
+    integral = jnp.einsum("z,zm,zmij->ij", w_weight * mass * jnp.sinh(w), mu_weight, q)
     ratio = m_p**2 * integral / (16 * math.pi**2 * m_mu**2 * (m_p**2 - m_mu**2) ** 2)
     return jnp.where(is_open, ratio, 0.0)
+
+
+def rate_ratio(meson, z: vector_boson.LightVector, treatment="full", t_mu=(0.0, math.inf), m_mu=sm_inputs.DEFAULT.m_mu, n=(64, 32)):
+    """R = Γ(P⁺ → μ⁺ν Z_D)/Γ(P⁺ → μ⁺ν) with the muon's kinetic energy in `t_mu` (GeV), by direct
+    integration (`rate_matrix`); `tabulated_rate_ratio` is the fast one for fits."""
+    _check(treatment)
+    c = jnp.stack(charges(meson, z, treatment))
+    return c @ rate_matrix(meson, z.mass, t_mu, m_mu, n) @ c
 
 
 def differential_ratio(meson, z: vector_boson.LightVector, e_z, e_mu, treatment="full", m_mu=sm_inputs.DEFAULT.m_mu):
@@ -155,12 +185,13 @@ def differential_ratio(meson, z: vector_boson.LightVector, e_z, e_mu, treatment=
     return m_p**2 * msq / (16 * math.pi**2 * m_mu**2 * (m_p**2 - m_mu**2) ** 2)
 
 
-def w_rate_ratio(z: vector_boson.LightVector, m_w=80.377, m_mu=sm_inputs.DEFAULT.m_mu, n=(64, 32)):
-    """Γ(W⁺ → μ⁺ν Z_D)/Γ(W⁺ → μ⁺ν) from the muon's couplings alone (muon leg, full polarisation
-    sum, W polarisations averaged): complete for a Z_D coupled to the muon and not to W or ν
-    (Case B's and C's g_D^μ, whose longitudinal mode gives the (M_W/M)² growth); the currents
-    the Z_D inherits by mixing are conserved and add O(ε², ε_Z²) without that growth, left out."""
-    mass, v, a = z.mass, z.lepton_v[1], z.lepton_a[1]
+def w_rate_ratio(mass, g_v, g_a=0.0, m_w=M_W, m_mu=sm_inputs.DEFAULT.m_mu, n=(64, 32)):
+    """Γ(W⁺ → μ⁺ν Z_D)/Γ(W⁺ → μ⁺ν) for a Z_D (mass GeV) with ℒ ⊃ Z_D μ̄γ^μ(g_v − g_a γ⁵)μ and no
+    coupling to the W or the neutrino (Case B's and C's g_D^μ): the muon leg is then the whole
+    amplitude, with the full polarisation sum (W polarisations averaged), and its longitudinal mode
+    grows as (M_W/M)². The currents the Z_D inherits by mixing are conserved and add O(ε², ε_Z²)
+    without that growth; they are left out."""
+    v, a = g_v, g_a
     e_max = (m_w**2 + mass**2 - m_mu**2) / (2 * m_w)
     w, w_weight = bin_nodes(0.0, jnp.arccosh(e_max / mass), n[0])
     e_z = mass * jnp.cosh(w)
@@ -186,3 +217,42 @@ def w_rate_ratio(z: vector_boson.LightVector, m_w=80.377, m_mu=sm_inputs.DEFAULT
     t2 = jnp.einsum("aij,jk,bkl,li->ab", weak, dirac.slash(p1) - m_mu * _ONE, dirac.bar(weak), dirac.slash(p2))
     width2 = p_abs * jnp.real(jnp.sum(dirac.polarisation_sum(p1 + p2, m_w) / 3 * t2)) / (8 * math.pi * m_w**2)
     return width3 / width2
+
+
+@functools.cache
+def _tables():
+    with (importlib.resources.files("jaxflav") / "data" / "radiative_tables.npz").open("rb") as f:
+        return {k: np.asarray(v) for k, v in np.load(f).items()}
+
+
+WINDOWS = {"K+": ("all",), "pi+": ("all", "T_mu<1.2MeV", "T_mu>1.2MeV")}
+
+
+def tabulated_rate_matrix(meson, mass, window="all"):
+    """`rate_matrix` interpolated from `jaxflav/data/radiative_tables.npz` (its make script; linear in
+    M²Q against x = ln(M/(m_P − m_μ − M)); 1 MeV to the endpoint; 0 above it), for m_μ of
+    `jaxflav.inputs.DEFAULT`; `window` one of `WINDOWS[meson]` (π⁺: PIENU's T_μ regions)."""
+    if window not in WINDOWS[meson]:
+        raise ValueError(f"unknown window {window!r} for {meson}; known: {', '.join(WINDOWS[meson])}")
+    t = _tables()
+    m_max = MESONS[meson][0] - float(t["m_mu"])
+    names = WINDOWS[meson][1:] if window == "all" and meson == "pi+" else (window,)
+    table = sum(t[f"{meson} {name}"] for name in names)
+    is_open = mass < m_max
+    m = jnp.where(is_open, mass, 0.5 * m_max)
+    x = jnp.log(m / (m_max - m))
+    q = jax.vmap(lambda col: jnp.interp(x, t[f"{meson} x"], col), in_axes=1, out_axes=-1)(table.reshape(len(table), -1))
+    return jnp.where(is_open, q.reshape(5, 5) / m**2, 0.0)
+
+
+def tabulated_rate_ratio(meson, z: vector_boson.LightVector, treatment="full", window="all"):
+    """`rate_ratio` from the tables (`tabulated_rate_matrix`): what fits use."""
+    _check(treatment)
+    c = jnp.stack(charges(meson, z, treatment))
+    return c @ tabulated_rate_matrix(meson, z.mass, window) @ c
+
+
+def tabulated_w_rate_ratio(mass, g_v):
+    """`w_rate_ratio` for a vector coupling g_v, from the tables (linear in M² R/g² against ln M)."""
+    t = _tables()
+    return g_v**2 * jnp.interp(jnp.log(mass), t["W ln M"], t["W"]) / mass**2
