@@ -485,3 +485,34 @@ def binned(panels, *, path=None, ncols=4, figsize=None):
     if path is not None:
         save(fig, path)
     return fig
+
+
+EXCLUSION_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3)), (0, (8, 2)))
+
+
+def exclusion_lines(ax, curves, *, legend=True, path=None, figsize=(5.6, 4.4)):
+    """Overlay the edges of excluded regions on 2-D axes, as the dashed and dotted curves of
+    `000_8c6ceb1288264742.txt`, Figs. 8–10.
+
+    curves: {label: (profile, threshold)}, each a 2-D `fits.regions.Profile` of one constraint's χ²
+    (absolute, not Δχ²) and the χ² above which it excludes (2.71 for a 90 % CL limit); its edge is
+    drawn where the profile crosses the threshold, and nothing where it never does. Profiled over
+    the other parameters, the excluded side is excluded whatever their values. Returns the Figure.
+    """
+    fig, ax = _axes(ax, figsize)
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for k, (label, (profile, threshold)) in enumerate(curves.items()):
+        profile = _as_profile(profile, 2)
+        z = np.asarray(profile.chi2, dtype=float)
+        z = np.ma.masked_invalid(np.where(np.isfinite(z), z, np.nan)).T
+        colour, style = EXCLUSION_COLOURS[k % len(EXCLUSION_COLOURS)], EXCLUSION_STYLES[k % len(EXCLUSION_STYLES)]
+        if np.ma.count(z) and np.nanmin(z) < threshold < np.nanmax(z):
+            ax.contour(*profile.grid, z, levels=[threshold], colors=[colour], linestyles=[style], linewidths=1.3)
+            handles.append(Line2D([], [], color=colour, linestyle=style, label=label))
+    if legend and handles:
+        ax.legend(handles=[*ax.get_legend_handles_labels()[0], *handles], loc="best", frameon=False, fontsize="x-small")
+    if path is not None:
+        save(fig, path)
+    return fig

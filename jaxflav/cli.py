@@ -230,11 +230,12 @@ def _check_disk(cfg, design, out):
     constraint term's χ²); refuse it beyond the free space, announce it above 1 GB."""
     import shutil
 
-    from jaxflav import constraints, models
+    from jaxflav import constraints, models, sources
 
     values = 1
     if models.get(cfg.model, cfg.options).observables is not None:
-        values += len(constraints.load(cfg.measurements))
+        files = [cfg.measurements] if isinstance(cfg.measurements, str) else cfg.measurements
+        values += sum(len(constraints.load(f)) for f in files if sources.kind(f) == "constraints")
     kept = design.n if design.n <= KEEP_ALL_UP_TO else min(design.n, 100_000)
     need = 8 * (len(cfg.parameters) + values) * (design.n + kept)
     probe = next(p for p in (out, *out.parents) if p.exists())
@@ -618,6 +619,10 @@ def _constraint_plots(folder, meta, data, space):
         plots.bands(None, x, y, favoured, excluded, scales=scales, labels=space.names, path=folder / "constraints.png")
         drawn.append("constraints.png")
     model = meta["config"].get("model", "")
+    if model.startswith("dark-z-case-"):
+        from jaxflav.models import dark_z_plots
+
+        drawn += dark_z_plots.figures(folder, meta, data, space, terms)
     if model.startswith("massless-dark-photon"):
         from jaxflav.models import massless_dark_photon
 

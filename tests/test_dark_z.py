@@ -493,3 +493,34 @@ def test_constrained_presets_are_finite_with_gradients_over_10_5_points_of_their
         for chunk in points:
             value, grad = fn(chunk)
             assert np.all(np.isfinite(np.asarray(value))) and np.all(np.isfinite(np.asarray(grad)))
+
+
+def test_a_scan_of_a_constrained_preset_passes_its_checks(tmp_path):
+    """`jaxflav scan` sizes the disk from every constraint file of the config (it once took the
+    tuple of measurement files for one file name)."""
+    from jaxflav import cli
+
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["scan", "dark-z-case-b-constrained", "--check", "--out", str(tmp_path / "s")])
+    assert stop.value.code == 0
+
+
+def test_figures_draw_the_data_regions_and_the_exclusion_edges(tmp_path):
+    """`dark_z_plots.figures` on a synthetic scan of Case A: a data χ² with a minimum in the box and
+    one constraint that excludes large ε_Z; both planes drawn, the threshold of each kind right."""
+    pytest.importorskip("matplotlib")
+    from fits import space as fspace
+    from jaxflav.models import dark_z_plots
+
+    rng = np.random.default_rng(0)
+    space = fspace.Space([fspace.Parameter("M_ZD", 0.0011, 2.0, "log"), fspace.Parameter("eps", 1e-6, 1.0, "log"), fspace.Parameter("eps_Z", 1e-6, 1.0, "log")])
+    x = np.exp(rng.uniform(np.log([0.0011, 1e-6, 1e-6]), np.log([2.0, 1.0, 1.0]), (20000, 3)))
+    apv = 10 * (x[:, 2] / 1e-3) ** 2
+    data = {"x": x, "values.chi2": (np.log10(x[:, 0]) + 1.5) ** 2 + (np.log10(x[:, 2]) + 3) ** 2 + apv, "values.terms.APV Cs": apv}
+    files = type("Npz", (dict,), {"files": list(data)})(data)
+    terms = {t.name: t for t in constraints.load("rashed2026_constraints") if t.name in ("APV Cs", "LHCb A'->mumu", "Bs mixing")}
+    drawn = dark_z_plots.figures(tmp_path, {"config": {"model": "dark-z-case-a", "treatment": "paper"}}, files, space, {"APV Cs": terms["APV Cs"]})
+    assert drawn == ["figure_M_ZD_eps_Z.png", "figure_M_ZD_eps.png"] and all((tmp_path / d).stat().st_size > 10_000 for d in drawn)
+    assert dark_z_plots.threshold(terms["APV Cs"]) == 4.0
+    assert dark_z_plots.threshold(terms["LHCb A'->mumu"]) == pytest.approx(1.6448536**2, rel=1e-6)
+    assert dark_z_plots.threshold(terms["Bs mixing"]) == pytest.approx(4.0, rel=1e-6)
