@@ -310,6 +310,20 @@ def mixing_ratio(M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
     return jnp.real(g**2 / (2 * jnp.asarray(M_ZD, float) ** 2) / c_sm)
 
 
+KAON_MIXING = {"f_K": 0.1557, "B_K": 0.7625, "m_K0": 0.497611, "Delta_M_K": 3.484e-15}
+"""GeV except B̂_K: f_K⁺ and B̂_K (FLAG 2019, N_f = 2 + 1 + 1 and 2 + 1), m_K⁰ and the measured ΔM_K
+(PDG 2022, 3.484(6) × 10⁻¹² MeV; the paper's §4.4)."""
+
+
+def kaon_mixing_ratio(M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
+    """ΔM_K^{Z_D}/ΔM_K (§4.4) in the local approximation of `mixing_ratio`: H = g²/(2M²) (s̄γ^μP_L d)²,
+    g = N_sd E⁰ of the s → d vertex, ⟨K̄⁰|(s̄γ^μP_L d)²|K⁰⟩ = (2/3) f_K² m_K² B̂_K, ΔM_K = 2 Re M₁₂."""
+    k = KAON_MIXING
+    g = sm_inputs.heff_norm(inputs, "sd") * vertex(eps, eps_Z, inputs, "sd").E0
+    delta = jnp.real(g**2 / (2 * jnp.asarray(M_ZD, float) ** 2)) * (2 / 3) * k["f_K"] ** 2 * k["m_K0"] * k["B_K"]
+    return delta / k["Delta_M_K"]
+
+
 _INVISIBLE = ("nunu", "invisible")
 
 
@@ -326,7 +340,7 @@ def _bs_mumu():
 OUTPUTS = ("BR(ZD->ee)", "BR(ZD->mumu)", "BR(ZD->nunu)", "BR(ZD->hadrons)", "BR(ZD->invisible)",
            *(f"BR({p}ZD)" for p in ON_SHELL), "BR(K+->pi+ZD)", "BR(KL->pi0ZD)",
            *(f"BR({p}ZD, ZD->invisible)" for p in (*ON_SHELL, "K+->pi+", "KL->pi0")), "BR(Bs->mumu)", "Delta BR(Bs->mumu)",
-           "Q_W(Cs)", "Q_W(p)", "Delta Q_W(Cs)", "Delta Q_W(p)", "Delta_mix(Bs)",
+           "Q_W(Cs)", "Q_W(p)", "Delta Q_W(Cs)", "Delta Q_W(p)", "Delta_mix(Bs)", "Delta_M_K/Delta_M_K",
            "BR(K+->mu+nuZD)", "BR(K+->mu+nuZD, ZD->invisible)", "BR(K+->mu+nuZD, ZD->ee, m_ee>145MeV)",
            "R(pi+->mu+nuZD, ZD->invisible, T_mu<1.2MeV)", "R(pi+->mu+nuZD, ZD->invisible, T_mu>1.2MeV)", "Delta Gamma_W",
            "eps2_eff(LHCb A'->mumu)", "eps2_eff(BaBar A'->ll)", "g2_eff(Belle II Z'->invisible)", "Delta sigma/sigma_SM(CEvNS CsI)")  # fmt: skip
@@ -410,7 +424,8 @@ def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
       and "Delta BR(Bs->mumu)", its shift from the SM;
     - the weak charges "Q_W(Cs)", "Q_W(p)" (SM of `APV` plus `weak_charge_shift`) and their shifts
       "Delta Q_W(Cs)", "Delta Q_W(p)";
-    - "Delta_mix(Bs)", C_NP/C_SM of B_s mixing (`mixing_ratio`, the paper's local approximation);
+    - "Delta_mix(Bs)", C_NP/C_SM of B_s mixing (`mixing_ratio`, the paper's local approximation), and
+      "Delta_M_K/Delta_M_K", the Z_D's share of the measured ΔM_K (`kaon_mixing_ratio`);
     - the three-body K⁺, π⁺ → μ⁺νZ_D rates and the W width shift (`radiative_rates`, in `treatment`);
     - the signal strengths of the LHCb, BaBar and Belle II searches (`search_strengths`);
     - "Delta sigma/sigma_SM(CEvNS CsI)", σ/σ_SM − 1 of COHERENT's coherent-scattering rate against the SM (`cevns_ratio`)."""
@@ -439,6 +454,7 @@ def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
         out[f"Delta Q_W({target})"] = weak_charge_shift(target, z, inputs)
         out[f"Q_W({target})"] = sm_charge + out[f"Delta Q_W({target})"]
     out["Delta_mix(Bs)"] = mixing_ratio(*args, inputs)
+    out["Delta_M_K/Delta_M_K"] = kaon_mixing_ratio(*args, inputs)
     out.update(radiative_rates(z, br, 0.0 if case == "A" else p["g_mu_D"], treatment, inputs))
     out.update(search_strengths(z, br, inputs))
     out["Delta sigma/sigma_SM(CEvNS CsI)"] = cevns_ratio(z, inputs) - 1
