@@ -174,6 +174,9 @@ def test_presets_load_with_the_papers_parameter_names():
         assert paper.options == {"treatment": "paper"} and full.options == {"treatment": "full"}
         assert [p.name for p in full.parameters] == names[c] and full.measurements == paper.measurements
         assert full.parameters[0].low < 2 * DEFAULT.m_e * 1.1  # masses down to 2m_e
+        with_constraints = [config.load(f"dark-z-case-{c}-constrained{t}") for t in ("", "-paper")]
+        assert [w.options for w in with_constraints] == [{"treatment": "full"}, {"treatment": "paper"}]
+        assert all(w.parameters == with_constraints[0].parameters and "rashed2026_constraints" in w.measurements for w in with_constraints)
 
 
 def test_fits_try_every_relative_sign_a_config_leaves_open(tmp_path):
