@@ -28,8 +28,9 @@ constraint:
   χ² = (p/σ)² with σ = limit/(√2 erf⁻¹(cl)), so χ² = 2.71 at a 90 % CL limit; outside
   `mass_windows` the boson adds nothing, p = background alone (χ² continuous where it vanishes);
 - limit_curve: the same half-normal with a mass-dependent limit, limit(M)^power, interpolated
-  linearly in log–log between the curve's points; 0 outside the curve's mass range and inside
-  its vetoed windows (where the experiment sets no limit).
+  linearly in log–log between the curve's points and flat from its first and last points to the
+  ends of its `source_mass_range` (the search's reach, when the points are bin averages); 0
+  outside that range and inside its vetoed windows (where the experiment sets no limit).
 Every file is validated on load: a bad file raises ValueError naming file, term and field.
 """
 
@@ -78,6 +79,7 @@ class Curve(NamedTuple):
     limit: tuple
     cl: float
     vetoed: tuple = ()
+    span: tuple = ()  # (low, high) GeV where the experiment sets a limit; default the points' extent
 
 
 def load_curve(name) -> Curve:
@@ -95,7 +97,10 @@ def load_curve(name) -> Curve:
         _fail(where, "needs ascending `mass` and a `limit` of the same length (≥ 2 points)")
     cl = _number(curve.get("cl"), f"{where}, cl")
     vetoed = _windows(curve["vetoed"], f"{where}, vetoed") if "vetoed" in curve else ()
-    return Curve(str(name), tuple(mass), tuple(limit), cl, vetoed)
+    span = _windows([curve["source_mass_range"]], f"{where}, source_mass_range")[0] if "source_mass_range" in curve else (mass[0], mass[-1])
+    if span[0] > mass[0] or span[1] < mass[-1]:
+        _fail(f"{where}, source_mass_range", f"must contain the curve's masses [{mass[0]}, {mass[-1]}]")
+    return Curve(str(name), tuple(mass), tuple(limit), cl, vetoed, span)
 
 
 def _fail(where, message):
@@ -231,10 +236,10 @@ def _limit_curve(term, prediction, mass):
     if mass is None:
         raise ValueError(f"constraint {term.name!r} follows a limit curve in the boson mass: give the mass")
     c = term.curve
-    log_m = jnp.log(jnp.clip(mass, c.mass[0], c.mass[-1]))
+    log_m = jnp.log(jnp.clip(mass, c.mass[0], c.mass[-1]))  # flat beyond the first and last points, within the span
     limit = jnp.exp(term.power * jnp.interp(log_m, jnp.log(jnp.array(c.mass)), jnp.log(jnp.array(c.limit))))
     chi2 = (prediction * math.sqrt(2) * _erfinv(c.cl) / limit) ** 2
-    applies = (mass >= c.mass[0]) & (mass <= c.mass[-1])
+    applies = (mass >= c.span[0]) & (mass <= c.span[1])
     for lo, hi in c.vetoed:
         applies = applies & ((mass < lo) | (mass > hi))
     return jnp.where(applies, chi2, 0.0)

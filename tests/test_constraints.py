@@ -134,10 +134,13 @@ def test_limit_curve_gives_2_71_on_the_curve_interpolates_log_log_and_skips_veto
     m = math.sqrt(m0 * m1)
     assert float(constraints.chi2([term], {"x": l0 * l1}, m)) == pytest.approx(z90**2, rel=1e-10)  # √(l0 l1)²
     lo, hi = curve.vetoed[0]
-    for mass in (0.5 * (lo + hi), curve.mass[0] * 0.99, curve.mass[-1] * 1.01):
+    assert curve.span == (0.2141, 69.6) and curve.mass[0] > curve.span[0]  # binned points inside the search's reach
+    for mass in (0.5 * (lo + hi), curve.span[0] * 0.999, curve.span[1] * 1.001):
         assert float(constraints.chi2([term], {"x": 1.0}, mass)) == 0.0
+    between = 0.5 * (curve.span[0] + curve.mass[0])  # flat from the first point down to the reach
+    assert float(constraints.chi2([term], {"x": curve.limit[0] ** 2}, between)) == pytest.approx(z90**2, rel=1e-10)
     grad = jax.grad(lambda p, mass: constraints.chi2([term], {"x": p}, mass), argnums=(0, 1))
-    for mass in (curve.mass[0], lo, hi, curve.mass[-1], 0.3):
+    for mass in (curve.span[0], curve.mass[0], lo, hi, curve.mass[-1], 0.3):
         assert all(np.isfinite(float(g)) for g in grad(1e-8, mass))
 
 
