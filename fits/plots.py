@@ -511,8 +511,8 @@ def exclusion_lines(ax, curves, *, legend=True, path=None, figsize=(5.6, 4.4)):
         if np.ma.count(z) and np.nanmin(z) < threshold < np.nanmax(z):
             ax.contour(*profile.grid, z, levels=[threshold], colors=[colour], linestyles=[style], linewidths=1.3)
             handles.append(Line2D([], [], color=colour, linestyle=style, label=label))
-    if legend and handles:
-        ax.legend(handles=[*ax.get_legend_handles_labels()[0], *handles], loc="best", frameon=False, fontsize="x-small")
+    if legend and handles:  # beside the axes: the edges cross the whole plane
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize="x-small")
     if path is not None:
-        save(fig, path)
+        save(fig, path, bbox_inches="tight")
     return fig

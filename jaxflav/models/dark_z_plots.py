@@ -39,7 +39,7 @@ def figures(folder, meta, data, space, terms):
     for pair in PLANES.get(case, ()):
         if not all(n in space.names for n in pair):
             continue
-        fig = plots.delta_chi2_regions(None, regions.profile_scan(x, data_chi2, space, list(pair)), labels=[LABELS[n] for n in pair])
+        fig = plots.delta_chi2_regions(None, regions.profile_scan(x, data_chi2, space, list(pair)), labels=[LABELS[n] for n in pair], figsize=(8.6, 4.8))
         ax = fig.axes[0]
         curves = {f"{name} ({'2σ' if t.kind == 'measurement' else f'{t.curve.cl if t.curve else t.cl:.0%} CL'})":
                   (regions.profile_scan(x, per_term[name], space, list(pair), chi2_min=0.0), threshold(t))
@@ -47,7 +47,7 @@ def figures(folder, meta, data, space, terms):
         plots.exclusion_lines(ax, curves)
         ax.set_title(f"Case {case}, {treatment} treatment: b→sℓℓ regions and the exclusions of §4", fontsize="small")
         name = f"figure_{pair[0]}_{pair[1]}.png"
-        plots.save(fig, folder / name)
+        plots.save(fig, folder / name, bbox_inches="tight")
         drawn.append(name)
     return drawn
 
