@@ -482,14 +482,16 @@ def test_coherent_bound_on_eps_z_at_10_mev_is_stronger_than_the_papers():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("suffix", ["", "-paper"])
 @pytest.mark.parametrize("case", "abc")
-def test_constrained_presets_are_finite_with_gradients_over_10_5_points_of_their_box(case):
-    """10⁵ points drawn uniformly (in each parameter's scale) from the box of dark-z-case-{a,b,c}-constrained,
-    both signs of ε: χ² and its gradient finite everywhere (≈ 2 min per case on 2 cores)."""
+def test_constrained_presets_are_finite_with_gradients_over_10_5_points_of_their_box(case, suffix):
+    """10⁵ points drawn uniformly (in each parameter's scale) from the box of
+    dark-z-case-{a,b,c}-constrained(-paper), both signs of ε: χ² and its gradient finite everywhere
+    (≈ 2 min per preset on 2 cores)."""
     from jaxflav import config
 
     for sign in (-1.0, 1.0):
-        cfg = config.load(f"dark-z-case-{case}-constrained")
+        cfg = config.load(f"dark-z-case-{case}-constrained{suffix}")
         prob = config.problem(cfg._replace(fixed={**cfg.fixed, "sign_eps": sign}))
         points = prob.space.sample_prior(jax.random.PRNGKey(7), 50_000).reshape(-1, 1000, prob.space.dim)
         fn = jax.jit(jax.vmap(jax.value_and_grad(prob.chi2)))
