@@ -522,7 +522,8 @@ def test_a_scan_of_a_constrained_preset_passes_its_checks(tmp_path):
 
 def test_figures_draw_the_data_regions_and_the_exclusion_edges(tmp_path):
     """`dark_z_plots.figures` on a synthetic scan of Case A: a data χ² with a minimum in the box and
-    one constraint that excludes large ε_Z; both planes drawn, the threshold of each kind right."""
+    one constraint that excludes large ε_Z by 10¹⁹; both planes drawn from the stored data term, the
+    threshold of each kind right."""
     pytest.importorskip("matplotlib")
     from fits import space as fspace
     from jaxflav.models import dark_z_plots
@@ -530,8 +531,9 @@ def test_figures_draw_the_data_regions_and_the_exclusion_edges(tmp_path):
     rng = np.random.default_rng(0)
     space = fspace.Space([fspace.Parameter("M_ZD", 0.0011, 2.0, "log"), fspace.Parameter("eps", 1e-6, 1.0, "log"), fspace.Parameter("eps_Z", 1e-6, 1.0, "log")])
     x = np.exp(rng.uniform(np.log([0.0011, 1e-6, 1e-6]), np.log([2.0, 1.0, 1.0]), (20000, 3)))
-    apv = 10 * (x[:, 2] / 1e-3) ** 2
-    data = {"x": x, "values.chi2": (np.log10(x[:, 0]) + 1.5) ** 2 + (np.log10(x[:, 2]) + 3) ** 2 + apv, "values.terms.APV Cs": apv}
+    apv = 1e19 * (x[:, 2] / 1e-3) ** 2  # so large that total − constraints would lose the data's χ²
+    table = (np.log10(x[:, 0]) + 1.5) ** 2 + (np.log10(x[:, 2]) + 3) ** 2
+    data = {"x": x, "values.chi2": table + apv, "values.terms.APV Cs": apv, "values.terms.rashed2026_table1": table}
     files = type("Npz", (dict,), {"files": list(data)})(data)
     terms = {t.name: t for t in constraints.load("rashed2026_constraints") if t.name in ("APV Cs", "LHCb A'->mumu", "Bs mixing")}
     drawn = dark_z_plots.figures(tmp_path, {"config": {"model": "dark-z-case-a", "treatment": "paper"}}, files, space, {"APV Cs": terms["APV Cs"]})

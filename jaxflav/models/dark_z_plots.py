@@ -34,7 +34,11 @@ def figures(folder, meta, data, space, terms):
     x = np.asarray(data["x"])
     total = np.asarray(data["values" if "values" in data.files else "values.chi2"], dtype=float)
     per_term = {n: np.asarray(data[f"values.terms.{n}"], dtype=float) for n in terms}
-    data_chi2 = total - sum(per_term.values(), np.zeros_like(total))
+    stored = [k for k in data.files if k.startswith("values.terms.") and k[len("values.terms."):] not in terms]
+    if stored:  # the measurement files' own χ² (the difference would cancel catastrophically where a constraint is ~10¹⁹)
+        data_chi2 = sum(np.asarray(data[k], dtype=float) for k in stored)
+    else:
+        data_chi2 = total - sum(per_term.values(), np.zeros_like(total))
     drawn = []
     for pair in PLANES.get(case, ()):
         if not all(n in space.names for n in pair):
