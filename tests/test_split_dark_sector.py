@@ -1,0 +1,174 @@
+"""jaxflav.models.split_dark_sector (seed 003_063abde38b23e6be.txt): the printed numbers of §2.2–§4,
+Eq. 22 against mpmath and its narrow-width limit, and finite gradients at every threshold."""
+
+import math
+
+import jax
+import jax.numpy as jnp
+import mpmath
+import numpy as np
+import pytest
+
+import jaxflav  # noqa: F401
+from jaxflav import formfactors
+from jaxflav.inputs import DEFAULT, HBAR, heff_norm
+from jaxflav.models import split_dark_sector as sds
+from kernels import loop_functions
+
+M_MU = DEFAULT.m_mu
+POINT = {"m_V": 5.0, "r": 1.0, "g_mu_V": 0.05, "r_AV": -0.44, "g_D": 1.0}
+
+
+def test_g_tilde_is_2_76e_8_r_for_the_papers_masses():
+    """§4: "r is related to the effective coupling g̃ by g̃ = 2.76 × 10⁻⁸ GeV⁻² r" (m_χ = 1 MeV, m_Φ = 1 TeV)."""
+    assert float(sds.g_tilde({**sds.FIXED, "r": 1.0})) == pytest.approx(2.76e-8, rel=2e-3)
+    assert float(sds.g_tilde({**sds.FIXED, "r": -3.0})) == pytest.approx(-3 * 2.7579e-8, rel=1e-4)
+
+
+def test_two_fermions_give_the_log_of_their_mass_ratio():
+    """§3.1: with y_s^{2*}y_b^2 = −y_s^{1*}y_b^1, g̃ ∝ ln(x₁/x₂) for small x (only G̃₉'s −12 ln x/36 survives)."""
+    point = {"r": 1.0, "m_chi": [1e-3, 10.0], "y": [1.0, -1.0], "m_Phi": 1000.0}
+    expected = -12 / 36 * math.log(1e-3**2 / 10.0**2) / (32 * math.pi**2 * 1e6)
+    assert float(sds.g_tilde(point)) == pytest.approx(expected, rel=2e-3)
+    with pytest.raises(ValueError, match="y has 1 entries for 2"):
+        sds.g_tilde({**point, "y": [1.0]})
+
+
+def _g_mu_bound(m_v, bound=4e-9):
+    """|g_μ^V| at which δa_μ (vector only) reaches the paper's 2σ bound."""
+    return math.sqrt(bound / float(sds.delta_a_mu({"m_V": m_v, "g_mu_V": 1.0, "r_AV": 0.0})))
+
+
+def test_g_minus_2_bounds_of_eqs_14_and_16():
+    """Eq. 14: |g_μ^V| ≲ 7·10⁻³ m_V/GeV for a heavy V (here 6.5·10⁻³, the heavy-V limit
+    g²m_μ²/(12π²m_V²) = 4·10⁻⁹); Eq. 16: 0.6–1·10⁻³ for a light one (5.6·10⁻⁴ from the Schwinger-like
+    g²/8π² at the lightest masses, 6.0·10⁻⁴ at 5 MeV, 1.2·10⁻³ at 100 MeV)."""
+    for m_v in (10.0, 15.0):
+        assert _g_mu_bound(m_v) / m_v == pytest.approx(7e-3, rel=0.08)
+    assert _g_mu_bound(1e-4) == pytest.approx(math.sqrt(4e-9 * 8 * math.pi**2), rel=0.01)  # 5.6e-4
+    assert _g_mu_bound(0.005) == pytest.approx(0.6e-3, rel=0.02)
+    assert _g_mu_bound(0.1) == pytest.approx(1.19e-3, rel=0.01)  # "1·10⁻³" from m_V ≳ 100 MeV
+
+
+def test_g_minus_2_cancels_at_g_a_minus_0_44_g_v_for_a_gev_vector():
+    """§3.2: "for a GeV-scale vector mediator, this occurs for g_A ≈ −0.44 g_V": δa_μ = 0 at
+    r_AV = −0.432 (1 GeV), −0.444 (3 GeV), → −1/√5 = −0.447 for a heavy V (the sign of g_A is free)."""
+    for m_v, expected in ((1.0, -0.432), (3.0, -0.444)):
+        x = M_MU / m_v
+        r_av = -math.sqrt(-float(loop_functions.g_minus_2_vector(x)) / float(loop_functions.g_minus_2_axial(x)))
+        assert r_av == pytest.approx(expected, abs=2e-3)
+        assert abs(float(sds.delta_a_mu({"m_V": m_v, "g_mu_V": 0.05, "r_AV": r_av}))) < 1e-18
+
+
+def _c9(point, q2):
+    res = sds.resonance({**sds.FIXED, **point})
+    a, b = res.residue_vectors("mu")
+    index = 1 + list(__import__("jaxflav").wcxf.COEFFICIENTS).index("C9")
+    return complex((a[index] + b[index] * q2) / (q2 - res.mass**2 + 1j * res.mass * res.width))
+
+
+def test_c9_sizes_of_eqs_12_and_15():
+    """Eq. 12: a heavy V (m_V ≫ 10 GeV) gives C₉ ≲ −0.6 at q² = 3.5 GeV² for |g̃ g_μ^V| ≳ 10⁻¹⁰ m_V²
+    (here C₉ = −0.6 at 1.4·10⁻¹⁰ m_V²); Eq. 15: a light one (≪ 200 MeV) for |g̃ g_μ^V| ≳ 5·10⁻¹⁰ GeV⁻²
+    (here 4.9·10⁻¹⁰ with |N| = 8.2·10⁻¹⁰ GeV⁻²). Signs (module docstring): heavy needs r g_μ^V < 0,
+    light r g_μ^V > 0."""
+    n = abs(complex(heff_norm(DEFAULT)))
+    g_tilde = float(sds.g_tilde({**sds.FIXED, "r": 1.0}))
+    heavy = {"m_V": 30.0, "g_mu_V": 0.05, "r_AV": 0.0, "g_D": 1e-3, "r": -1.4e-10 * 30.0**2 / (0.05 * g_tilde)}
+    assert _c9(heavy, 3.5).real == pytest.approx(-0.6, rel=0.03)
+    light = {"m_V": 0.02, "g_mu_V": 1e-3, "r_AV": 0.0, "g_D": 1e-3, "r": 0.6 * n / (1e-3 * g_tilde)}
+    assert _c9(light, 3.5).real == pytest.approx(-0.6, rel=0.01)
+    assert 0.6 * n == pytest.approx(5e-10, rel=0.03)
+
+
+def test_loop_functions_near_one_where_the_paper_says():
+    """Eq. 3: F(x, y, z) "equals approximately 1 when m₁ ≈ m₂ ≈ m₃ ≈ O(100 GeV)" (m₄ = 1 TeV): it is 3.2
+    at 100 GeV, 1.9 at 224 GeV, 1.3 at 332 GeV — the log enhancement the paper mentions next; it is ≈ 1
+    only for m₁,₂,₃ near m₄ (F(1,1,1) = 1/3 … ), so "approximately 1" holds to a factor 2–3 at
+    O(100 GeV). Eq. 18: F(x, y) ≃ 1 for small x, y: 1 − O(10⁻¹¹) at m_χ = 1 MeV, m_Φ = 1 TeV."""
+    assert float(loop_functions.box_F3(0.01, 0.01, 0.01)) == pytest.approx(3.22, abs=0.01)
+    assert float(loop_functions.box_F3(0.05, 0.05, 0.05)) == pytest.approx(1.86, abs=0.01)
+    assert float(loop_functions.box_F3(0.11, 0.11, 0.11)) == pytest.approx(1.31, abs=0.01)
+    assert float(loop_functions.box_F2(1e-12, 1e-12)) == pytest.approx(1.0, abs=1e-9)
+    assert float(loop_functions.box_F2(1e-6, 1e-6)) == pytest.approx(1.0, abs=1e-4)
+
+
+def _eq22_mpmath(point, printed=False):
+    """Eq. 22 by mpmath quad (30 digits), with breakpoints around the pole, from the same inputs."""
+    p = {**sds.FIXED, **point}
+    m_chi, m_v, gamma = p["m_chi"], p["m_V"], float(sds.width(p))
+    m_b, m_k = DEFAULT.m_Bp, DEFAULT.m_Kp
+    g = p["g_D"] * p["Q_Phi"]
+    g_t = float(sds.g_tilde(p))
+    mpmath.mp.dps = 30
+
+    def f(s):
+        s = mpmath.mpf(s)
+        beta2 = 1 - 4 * m_chi**2 / s
+        dark = g**2 * mpmath.sqrt(s) / (12 * mpmath.pi) * mpmath.sqrt(beta2) * (1 + 2 * m_chi**2 / s) if beta2 > 0 else 0
+        lam = (m_b**2 - m_k**2 - s) ** 2 - 4 * m_k**2 * s
+        f_plus = float(formfactors.b_to_p(float(s), "B->K")["f+"])
+        kv = g_t**2 * s * f_plus**2 * lam**1.5 / (64 * mpmath.pi * m_b**3) if lam > 0 else 0
+        return mpmath.sqrt(s) / mpmath.pi * dark * kv / ((m_v**2 - s) ** 2 + m_v**2 * gamma**2)
+
+    lo, hi = 4 * (M_MU if printed else m_chi) ** 2, (m_b - m_k) ** 2
+    pts = sorted({lo, hi, *(x for x in (m_v**2 - 10 * m_v * gamma, m_v**2, m_v**2 + 10 * m_v * gamma) if lo < x < hi)})
+    return float(mpmath.quad(f, pts, maxdegree=10))
+
+
+@pytest.mark.parametrize("g_d, m_v", [(3e-3, 2.0), (0.1, 2.0), (1.0, 3.5), (4.0, 1.0), (4.0, 5.0), (1.0, 0.3)])
+def test_b_to_k_chichi_agrees_with_mpmath(g_d, m_v):
+    """Eq. 22 (`b_to_k_chichi_width`) against mpmath for Γ_V/m_V from ~10⁻⁶ to 0.4 and the pole below,
+    inside and above the kinematic range: ≤ 1e-8 relative."""
+    point = {**POINT, "g_D": g_d, "m_V": m_v, "g_mu_V": 1e-3}
+    ratio = float(sds.width({**sds.FIXED, **point})) / m_v
+    assert 1e-7 < ratio < 0.5
+    ours = float(sds.b_to_k_chichi_width({**sds.FIXED, **point}))
+    assert ours == pytest.approx(_eq22_mpmath(point), rel=1e-8)
+
+
+def test_narrow_width_limit_of_eq_22_is_eq_21_times_the_branching_fraction():
+    """Γ_V/m_V → 0 (g_D, g_μ small): Γ(B → Kχχ̄) → Γ(B → KV) BR(V → χχ̄) up to O(Γ_V/m_V)."""
+    for g_d in (1e-2, 1e-3):
+        point = {**sds.FIXED, **POINT, "m_V": 2.0, "g_D": g_d, "g_mu_V": 1e-4}
+        obs = sds.observables(point)
+        narrow = float(obs["BR(B+->K+V)"]) * float(obs["BR(V->chichi)"])
+        assert float(obs["BR(B+->K+chichi)"]) == pytest.approx(narrow, rel=20 * float(obs["Gamma_V"]) / 2.0 + 1e-6)
+
+
+def test_the_printed_lower_limit_of_eq_22_drops_the_light_vector():
+    """Eq. 22's printed lower limit 4M_μ² (a misprint: no muon is produced) would drop a V lighter
+    than 2M_μ entirely; from 4m_χ² the on-shell V at 100 MeV is there."""
+    point = {**sds.FIXED, **POINT, "m_V": 0.1, "g_D": 0.01, "g_mu_V": 1e-5}
+    physical, printed = float(sds.b_to_k_chichi_width(point)), float(sds.b_to_k_chichi_width(point, printed=True))
+    assert physical > 300 * printed > 0  # 710×
+    narrow = float(sds.b_to_k_width(point)) * float(sds.dark_width(point) / sds.width(point))
+    assert physical == pytest.approx(narrow, rel=1e-3)
+
+
+def test_widths_and_rates_finite_with_gradients_at_thresholds():
+    """Every channel threshold (2m_χ, 2M_μ, m_B − m_K) and Γ_V/m_V up to ~0.5 (g_D = 4): finite values and
+    gradients in all five parameters."""
+    def total(v):
+        p = {**sds.FIXED, **dict(zip(sds.PARAMETERS, v))}
+        o = sds.observables(p)
+        return sum(jnp.log1p(jnp.abs(o[k])) for k in o)
+
+    grad = jax.jit(jax.value_and_grad(total))
+    masses = (2e-3, 2 * M_MU, DEFAULT.m_Bp - DEFAULT.m_Kp, 0.6, 2.0, 15.0)
+    for m_v in masses:
+        for g_d in (1e-3, 4.0):
+            value, g = grad(jnp.array([m_v, 1.0, 0.05, -0.44, g_d]))
+            assert np.isfinite(float(value)) and np.all(np.isfinite(np.asarray(g))), (m_v, g_d)
+    assert float(sds.width({**sds.FIXED, **POINT, "g_D": 4.0, "m_V": 2.0})) / 2.0 > 0.4
+
+
+def test_on_shell_b_to_k_v_by_hand():
+    """Eq. 21 with the full f₊ at m_V = 1 GeV, by hand from the engine's form factor and the B⁺ lifetime."""
+    point = {**sds.FIXED, **POINT, "m_V": 1.0}
+    s, m_b, m_k = 1.0, DEFAULT.m_Bp, DEFAULT.m_Kp
+    lam = (m_b**2 - m_k**2 - s) ** 2 - 4 * m_k**2 * s
+    f_plus = float(formfactors.b_to_p(s, "B->K")["f+"])
+    g_t = float(sds.g_tilde(point))
+    expected = g_t**2 * s * f_plus**2 * lam**1.5 / (64 * math.pi * m_b**3) * DEFAULT.tau_Bp / HBAR
+    assert float(sds.observables(point)["BR(B+->K+V)"]) == pytest.approx(expected, rel=1e-12)
