@@ -172,3 +172,52 @@ def test_on_shell_b_to_k_v_by_hand():
     g_t = float(sds.g_tilde(point))
     expected = g_t**2 * s * f_plus**2 * lam**1.5 / (64 * math.pi * m_b**3) * DEFAULT.tau_Bp / HBAR
     assert float(sds.observables(point)["BR(B+->K+V)"]) == pytest.approx(expected, rel=1e-12)
+
+
+def test_relic_density_exponent_is_enhancing_below_the_muon_mass():
+    """Eq. 31 as printed, e^{−2Δx_f}, makes Ω h² fall as m_χ falls below M_μ; the text after it
+    ("the relic density is exponentially enhanced") needs e^{+2Δx_f}, the default. Prefactor by hand at
+    m_χ = M_μ (Δ = 0): 0.05 (100 MeV/M_μ)² for m_V = 8 GeV, g_μ^V = 0.05."""
+    point = {**POINT, "m_V": 8.0, "g_mu_V": 0.05}
+    omega = [float(sds.relic_density({**point, "m_chi": m})) for m in (0.08, 0.05)]
+    printed = [float(sds.relic_density({**point, "m_chi": m}, printed=True)) for m in (0.08, 0.05)]
+    assert omega[1] > 10 * omega[0] and printed[1] < printed[0] / 10
+    assert float(sds.relic_density({**point, "m_chi": M_MU})) == pytest.approx(0.05 * (0.1 / M_MU) ** 2, rel=1e-12)
+
+
+def test_kinetic_mixing_of_eq_29():
+    """Eq. 29 prints ε ≈ 8·10⁻⁴ (g_D/3) from Eq. 28 with Φ alone; the doublet's two components
+    (Y = 1/6, N_c = 3, the scalar's 1/8) give e/(12π²)·(1/8) = 3.3·10⁻⁴ g_D with α_e(μ_b), i.e.
+    9.8·10⁻⁴ at g_D = 3: 22 % above the print (one component would give 4.9·10⁻⁴)."""
+    eps = float(sds.kinetic_mixing({"g_D": 3.0}))
+    assert eps == pytest.approx(math.sqrt(4 * math.pi * DEFAULT.alpha_e) * 3.0 / (12 * math.pi**2) / 8, rel=1e-12)
+    assert eps / 8e-4 == pytest.approx(1.22, abs=0.01)
+
+
+def test_appendix_a_regions_pair_with_their_kaon_momenta_and_limits():
+    """Appendix A: "[3.4², 4²] GeV² and [0, 2.4²] GeV² (p_K in [1, 1.5] GeV and ≳ 2 GeV, respectively)":
+    the kinematics q² = m_B² + m_K² − 2m_B E_K agrees (p_K = 1 → 1.5 GeV is q² = 16.3 → 11.4 GeV²,
+    p_K = 2 GeV is 6.4 GeV²). The sentence after it pairs "both regions" in that order with "the
+    low-q² and high-q² limits, 1.1·10⁻⁵ and 4.6·10⁻⁵, respectively": read in order it would give the
+    high-q² region [3.4², 4²] the low-q² limit — the order is swapped; by name, [0, 2.4²] takes 1.1·10⁻⁵."""
+    q2 = [float(sds.kaon_momentum_q2(p)) for p in (1.0, 1.5, 2.0)]
+    assert 4.0**2 * 1.0 < q2[0] < 4.05**2 and 3.35**2 < q2[1] < 3.4**2 and 2.4**2 < q2[2] < 2.55**2
+
+
+def test_drell_yan_and_trident_ratios():
+    """Eq. 26: excluded above √(g_V² + g_A²) = 5.6·10⁻²(1 + 0.13 m_V); Eq. 27: g_ν < 0.002 m_V above
+    1 GeV, 0.001 below (g_ν = g_μ^V by default, as the paper's plots)."""
+    point = {**POINT, "m_V": 3.0, "g_mu_V": 5.6e-2 * 1.39 / math.sqrt(1 + 0.44**2)}
+    assert float(sds.drell_yan_ratio(point)) == pytest.approx(1.0, rel=1e-12)
+    assert float(sds.trident_ratio({**POINT, "m_V": 3.0, "g_mu_V": 0.006})) == pytest.approx(1.0, rel=1e-12)
+    assert float(sds.trident_ratio({**POINT, "m_V": 0.3, "g_mu_V": 0.001})) == pytest.approx(1.0, rel=1e-12)
+
+
+def test_the_model_is_registered_with_a_resonance_and_its_outputs():
+    from jaxflav import models, wcxf
+
+    model = models.get("split-dark-sector")
+    assert model.required == sds.PARAMETERS and model.outputs == sds.OUTPUTS and model.mass == "m_V"
+    res = model.wilson(POINT)
+    assert isinstance(res, wcxf.Resonance) and float(res.width) == pytest.approx(float(sds.width({**sds.FIXED, **POINT})))
+    assert set(model.observables()(POINT)) == set(sds.OUTPUTS)

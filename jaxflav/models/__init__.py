@@ -131,7 +131,23 @@ def _massless_dark_photon(printed):
     return Model(name, description, names, names, bounds, observables=observables, outputs=outputs)
 
 
-MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2), _massless_dark_photon(False), _massless_dark_photon(True))}
+def _split_dark_sector():
+    from jaxflav.models import split_dark_sector as sds
+
+    names = sds.PARAMETERS + tuple(sds.FIXED)
+    bounds = {"m_V": (1e-3, 20.0), "r": (-100.0, 100.0), "g_mu_V": (-1.0, 1.0), "r_AV": (-10.0, 10.0), "g_D": (0.0, 4 * math.pi),
+              "m_chi": (1e-6, 100.0), "m_Phi": (100.0, 1e5), "Q_Phi": (-10.0, 10.0)}  # fmt: skip
+
+    def wilson(p):
+        return sds.resonance({**sds.FIXED, **p})
+
+    description = "split dark sector: loop-induced b–s–V coupling of a dark photon (Darmé, Fedele, Kowalska, Sessolo 2020)"
+    return Model("split-dark-sector", description, names, sds.PARAMETERS, bounds, wilson=wilson, coefficients=("C9_bsmumu", "C10_bsmumu"),
+                 observables=lambda: sds.observables, outputs=sds.OUTPUTS, mass="m_V")
+
+
+MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2), _massless_dark_photon(False), _massless_dark_photon(True),
+                               _split_dark_sector())}  # fmt: skip
 
 
 def get(name: str, options: dict | None = None) -> Model:

@@ -143,13 +143,60 @@ def b_to_k_chichi_width(point, printed=False, inputs=sm_inputs.DEFAULT):
     return breit_wigner.integrate(integrand, lo, hi, point["m_V"], gamma, **EQ22_NODES)[0]
 
 
-OUTPUTS = ("g_tilde", "Gamma_V", "Delta_a_mu", "C1_Bs", "BR(B+->K+V)", "BR(V->chichi)", "BR(B+->K+chichi)")
+def drell_yan_ratio(point):
+    """√((g_μ^V)² + (g_μ^A)²) over the LHC Drell–Yan bound of Eq. 26, 5.6·10⁻²(1 + 0.13 m_V/GeV)
+    (Bishara, Haisch, Monni 2017, valid for m_V = 1–5 GeV): excluded above 1."""
+    g_v, g_a = muon_couplings(point)
+    return jnp.sqrt(g_v**2 + g_a**2) / (5.6e-2 * (1 + 0.13 * point["m_V"]))
+
+
+def trident_ratio(point, g_nu=None):
+    """g_ν over the CCFR/CHARM-II trident bound of Eq. 27, 0.002 m_V/GeV above 1 GeV, saturating
+    at 0.001 below (the bound applies only with a neutrino coupling; the paper's plots take
+    g_ν = g_μ^V, the default here)."""
+    g = point["g_mu_V"] if g_nu is None else g_nu
+    return jnp.abs(g) / jnp.maximum(0.002 * point["m_V"], 0.001)
+
+
+def kinetic_mixing(point, inputs=sm_inputs.DEFAULT):
+    """ε of Eq. 28 from the coloured scalar doublet alone (g_μ ≪ g_D): e g_D/(12π²) × (1/8) N_c Σ Y Q_Φ,
+    Σ over Φ's two components (Y = 1/6 each; g_Y c_W = e with α_e(μ_b)). For Q_Φ = 1 this is
+    3.3·10⁻⁴ g_D, 9.8·10⁻⁴ (g_D/3) — the paper's Eq. 29 prints 8·10⁻⁴ (g_D/3)."""
+    e = math.sqrt(4 * math.pi * inputs.alpha_e)
+    return e * point["g_D"] / (12 * math.pi**2) * (3 * 2 * (1 / 6) * point.get("Q_Phi", FIXED["Q_Phi"])) / 8
+
+
+def relic_density(point, printed=False, m_mu=sm_inputs.DEFAULT.m_mu, x_f=20.0):
+    """Ω h² of the lightest dark fermion below the muon mass (forbidden dark matter, Eq. 31), with
+    g_D = √(4π) (α_D = 1) as the paper:
+
+        Ω h² ≈ 0.05 (100 MeV/m_χ)² (m_V/8 GeV)⁴ (0.05/g_μ^V)² e^{+2Δ x_f},  Δ = 1 − m_χ/M_μ.
+
+    The printed exponent −2Δx_f (`printed=True`) contradicts the text that follows it ("when m_χ
+    drops below the muon mass threshold the relic density is exponentially enhanced"): with it, Ω
+    would fall as m_χ falls. Meaningful for m_χ < M_μ only."""
+    m_chi = jnp.min(_fermions(point)[0])
+    delta = 1 - m_chi / m_mu
+    sign = -1.0 if printed else 1.0
+    return 0.05 * (0.1 / m_chi) ** 2 * (point["m_V"] / 8) ** 4 * (0.05 / point["g_mu_V"]) ** 2 * jnp.exp(sign * 2 * delta * x_f)
+
+
+def kaon_momentum_q2(p_k, inputs=sm_inputs.DEFAULT):
+    """q² = m_B² + m_K² − 2 m_B E_K (GeV²) of B⁺ → K⁺ + invisible for a kaon momentum p_K (GeV) in the
+    B rest frame: Appendix A's q² regions against its p_K ranges."""
+    return inputs.m_Bp**2 + inputs.m_Kp**2 - 2 * inputs.m_Bp * jnp.sqrt(p_k**2 + inputs.m_Kp**2)
+
+
+OUTPUTS = ("g_tilde", "Gamma_V", "Delta_a_mu", "C1_Bs", "BR(B+->K+V)", "BR(V->chichi)", "BR(B+->K+chichi)",
+           "Drell-Yan ratio", "trident ratio", "epsilon", "Omega h2")  # fmt: skip
 """The names `observables` returns."""
 
 
 def observables(point, inputs=sm_inputs.DEFAULT):
     """The model's quantities by name (`OUTPUTS`) at `point` (module docstring): g̃ (GeV⁻²), Γ_V (GeV),
-    δa_μ, C₁ of B_s mixing (GeV⁻²), BR(B⁺ → K⁺V) on shell, BR(V → χχ̄), BR(B⁺ → K⁺χχ̄) (Eq. 22)."""
+    δa_μ, C₁ of B_s mixing (GeV⁻²), BR(B⁺ → K⁺V) on shell, BR(V → χχ̄), BR(B⁺ → K⁺χχ̄) (Eq. 22), and
+    the derived quantities of §3.2 and §4: the Drell–Yan and trident ratios to their bounds (Eqs. 26,
+    27), the kinetic mixing ε (Eq. 28) and Ω h² (Eq. 31)."""
     p = {**FIXED, **point}
     to_br = inputs.tau_Bp / sm_inputs.HBAR
     gamma = width(p, inputs.m_mu)
@@ -161,4 +208,8 @@ def observables(point, inputs=sm_inputs.DEFAULT):
         "BR(B+->K+V)": to_br * b_to_k_width(p, inputs=inputs),
         "BR(V->chichi)": safe_math.div_safe(dark_width(p), gamma),
         "BR(B+->K+chichi)": to_br * b_to_k_chichi_width(p, inputs=inputs),
+        "Drell-Yan ratio": drell_yan_ratio(p),
+        "trident ratio": trident_ratio(p),
+        "epsilon": kinetic_mixing(p, inputs),
+        "Omega h2": relic_density(p, m_mu=inputs.m_mu),
     }
