@@ -221,3 +221,35 @@ def test_the_model_is_registered_with_a_resonance_and_its_outputs():
     res = model.wilson(POINT)
     assert isinstance(res, wcxf.Resonance) and float(res.width) == pytest.approx(float(sds.width({**sds.FIXED, **POINT})))
     assert set(model.observables()(POINT)) == set(sds.OUTPUTS)
+
+
+def test_bs_to_mumu_is_the_sms_for_a_transverse_vertex_and_grows_as_printed():
+    """Treatment "full": U(1)_D's Ward identity makes the b–s–V vertex transverse, and the B_s reaches
+    the V only along q^μ: BR(B_s → μμ) is the SM's to 1e-12 whatever the couplings, with C_P′ from
+    the s-quark mass. "paper" (Eqs. 19–20): C_P ∝ 1/m_V² gives 2.3·10⁻⁶ at m_V = 0.8 GeV for
+    r = 3, g_μ^V = 0.05, g_μ^A = −0.022 — the (M_Bs/m_V)⁴ growth behind §4's "m_V ≲ 1.4 GeV is cut
+    by B_s → μμ" — and "paper-complex-mass" tends to it as Γ_V → 0."""
+    from jaxflav.predictions import Predictions
+
+    sm = float(Predictions([("BR(Bs->mumu)",)])(None)[0])
+    for m_v in (0.8, 1.4, 5.0, 5.36):
+        p = {**sds.FIXED, "m_V": m_v, "r": 3.0, "g_mu_V": 0.05, "r_AV": -0.44, "g_D": 1.0}
+        assert float(sds.observables(p)["BR(Bs->mumu)"]) == pytest.approx(sm, rel=1e-12)
+    p = {**sds.FIXED, "m_V": 0.8, "r": 3.0, "g_mu_V": 0.05, "r_AV": -0.44, "g_D": 1.0}
+    assert float(sds.observables(p, treatment="paper")["BR(Bs->mumu)"]) == pytest.approx(2.27e-6, rel=0.01)
+    narrow = {**p, "g_D": 1e-4, "g_mu_V": 1e-3}
+    assert float(sds.observables(narrow, treatment="paper-complex-mass")["BR(Bs->mumu)"]) == pytest.approx(float(sds.observables(narrow, treatment="paper")["BR(Bs->mumu)"]), rel=1e-9)
+    with pytest.raises(ValueError, match="unknown split-dark-sector treatment"):
+        sds.resonance(p, treatment="printed")
+
+
+def test_babar_2010_windows_add_up_inside_the_whole_rate():
+    """Appendix A's q² windows of Eq. 22 (`q2_range`) are parts of the whole: each ≤ the total and a
+    complementary split sums to it."""
+    p = {**sds.FIXED, **POINT, "m_V": 3.0, "g_D": 1.0}
+    total = float(sds.b_to_k_chichi_width(p))
+    low = float(sds.b_to_k_chichi_width(p, q2_range=(0.0, 9.0)))
+    high = float(sds.b_to_k_chichi_width(p, q2_range=(9.0, 30.0)))
+    assert low + high == pytest.approx(total, rel=1e-9)
+    obs = sds.observables(p)
+    assert 0 < float(obs["BR(B+->K+chichi, q2<2.4^2)"]) < float(obs["BR(B+->K+chichi)"])

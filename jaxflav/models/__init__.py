@@ -131,7 +131,7 @@ def _massless_dark_photon(printed):
     return Model(name, description, names, names, bounds, observables=observables, outputs=outputs)
 
 
-def _split_dark_sector():
+def _split_dark_sector(treatment="full"):
     from jaxflav.models import split_dark_sector as sds
 
     names = sds.PARAMETERS + tuple(sds.FIXED)
@@ -139,11 +139,15 @@ def _split_dark_sector():
               "m_chi": (1e-6, 100.0), "m_Phi": (100.0, 1e5), "Q_Phi": (-10.0, 10.0)}  # fmt: skip
 
     def wilson(p):
-        return sds.resonance({**sds.FIXED, **p})
+        return sds.resonance({**sds.FIXED, **p}, treatment=treatment)
 
-    description = "split dark sector: loop-induced b–s–V coupling of a dark photon (Darmé, Fedele, Kowalska, Sessolo 2020)"
-    return Model("split-dark-sector", description, names, sds.PARAMETERS, bounds, wilson=wilson, coefficients=("C9_bsmumu", "C10_bsmumu"),
-                 observables=lambda: sds.observables, outputs=sds.OUTPUTS, mass="m_V")
+    def observables():
+        return lambda p: sds.observables(p, treatment=treatment)
+
+    description = f"split dark sector: loop-induced b–s–V coupling of a dark photon (Darmé, Fedele, Kowalska, Sessolo 2020), {treatment} treatment"
+    return Model("split-dark-sector", description, names, sds.PARAMETERS, bounds, wilson=wilson, coefficients=("C9_bsmumu", "C10_bsmumu", "CP_bsmumu", "CPp_bsmumu"),
+                 observables=observables, outputs=sds.OUTPUTS, mass="m_V", options={"treatment": sds.TREATMENTS},
+                 with_options=lambda **o: _split_dark_sector(**o))
 
 
 MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2), _massless_dark_photon(False), _massless_dark_photon(True),

@@ -23,8 +23,10 @@ Conventions, settled here (issue 18):
 The q² numerator enters the engine exactly, as a `jaxflav.wcxf.Resonance` with b-residues only.
 """
 
+import functools
 import math
 
+import jax
 import jax.numpy as jnp
 
 from jaxflav import formfactors, wcxf
@@ -77,12 +79,58 @@ def width(point, m_mu=sm_inputs.DEFAULT.m_mu):
     return dark_width(point) + vector_boson.partial_width(point["m_V"], m_mu, g_v, -g_a)
 
 
-def resonance(point, inputs=sm_inputs.DEFAULT):
-    """C₉^μ(q²), C₁₀^μ(q²) of Eq. 7 as a `jaxflav.wcxf.Resonance`: b-residues g̃ g_μ^{V,A}/N (module
-    docstring), a = 0, so C(q²) = b q²/(q² − m_V² + i m_V Γ_V)."""
+WIDTH_FLOOR = 1e-15  # Γ_V/m_V used for a V with no open channel (Γ_V = 0)
+TREATMENTS = ("full", "paper", "paper-complex-mass")
+"""How the V exchange enters B_s → μμ and the pseudoscalar coefficient C_P:
+
+- "full": the loop-induced b–s–V vertex is transverse, g̃ (q²γ^μ − q^μq̸)P_L — U(1)_D's Ward identity,
+  b and s being neutral — so its q^μq̸ part, on the muon's axial current, is C_P = −(2m_μ/q²) C₁₀
+  (O_P = m_b (s̄P_R b)(μ̄γ⁵μ) of `jaxflav.wcxf`; an a-residue −2m_μ g̃ g_μ^A/N, and C_P′ = −(m_s/m_b) C_P
+  from s̄q̸P_L b = m_b s̄P_R b − m_s s̄P_L b), the longitudinal
+  q_μq_ν/m_V² term of the propagator meets nothing, and B_s → μμ, which the B_s reaches only along
+  q^μ, is exactly the SM's;
+- "paper": Eqs. 19–20, C_P = −2M_μ(m_b + m_s)/m_V² · C₁₀/m_b — the vertex taken as g̃q²γ^μ alone with
+  the longitudinal term kept, a (M_Bs/m_V)²-enhanced C_P;
+- "paper-complex-mass": the same with m_V² → m_V² − i m_V Γ_V in Eq. 20, for a wide V near M_Bs."""
+
+
+def _nonzero_width(point, inputs=sm_inputs.DEFAULT):
+    """Γ_V, or `WIDTH_FLOOR` m_V for a V with no open channel (Γ_V = 0; its pole then lies outside every
+    physical range): the Breit–Wigner rules and the engine's propagator need Γ > 0."""
+    gamma = width(point, inputs.m_mu)
+    return jnp.where(gamma > 0, gamma, WIDTH_FLOOR * point["m_V"])
+
+
+def _check_treatment(treatment):
+    if treatment not in TREATMENTS:
+        raise ValueError(f"unknown split-dark-sector treatment {treatment!r}; known: {', '.join(TREATMENTS)}")
+
+
+def resonance(point, inputs=sm_inputs.DEFAULT, treatment="full"):
+    """C₉^μ(q²), C₁₀^μ(q²) of Eq. 7 and C_P^μ (`TREATMENTS`) as a `jaxflav.wcxf.Resonance`: b-residues
+    g̃ g_μ^{V,A}/N (module docstring), so C(q²) = b q²/(q² − m_V² + i m_V Γ_V)."""
+    _check_treatment(treatment)
     g_v, g_a = muon_couplings(point)
     scale = g_tilde(point) / sm_inputs.heff_norm(inputs)
-    return wcxf.Resonance.from_names(point["m_V"], width(point, inputs.m_mu), {"C9_bsmumu": (0.0, scale * g_v), "C10_bsmumu": (0.0, scale * g_a)})
+    m_v = point["m_V"]
+    gamma = _nonzero_width(point, inputs)
+    residues = {"C9_bsmumu": (0.0, scale * g_v), "C10_bsmumu": (0.0, scale * g_a)}
+    if treatment == "full":  # s̄q̸P_L b = m_b s̄P_R b − m_s s̄P_L b: C_P and C_P′ = −(m_s/m_b) C_P
+        c_p = -2 * inputs.m_mu * scale * g_a
+        residues |= {"CP_bsmumu": (c_p, 0.0), "CPp_bsmumu": (-inputs.m_s / inputs.m_b * c_p, 0.0)}
+    else:
+        pole = m_v**2 - (1j * m_v * gamma if treatment == "paper-complex-mass" else 0.0)
+        residues["CP_bsmumu"] = (0.0, -2 * inputs.m_mu * (1 + inputs.m_s / inputs.m_b) / pole * scale * g_a)
+    return wcxf.Resonance.from_names(m_v, gamma, residues)
+
+
+@functools.cache
+def _bs_mumu():
+    """Predictions of BR(B_s → μμ), built once, eagerly even inside a trace."""
+    with jax.ensure_compile_time_eval():
+        from jaxflav.predictions import Predictions
+
+        return Predictions([("BR(Bs->mumu)",)])
 
 
 def delta_a_mu(point, m_mu=sm_inputs.DEFAULT.m_mu):
@@ -118,29 +166,29 @@ def b_to_k_width(point, sqrt_s=None, inputs=sm_inputs.DEFAULT):
 EQ22_NODES = {"n_centre": 32, "n_tail": 48, "n_far": 48}
 """Nodes of Eq. 22's rule: more than `kernels.breit_wigner`'s defaults, for the √ threshold at 4m_χ²
 and the λ^{3/2} endpoint at (m_B − m_K)², which that rule's far pieces meet (defaults: 4·10⁻⁵ off)."""
-WIDTH_FLOOR = 1e-15  # Γ_V/m_V used in Eq. 22 for a V with no open channel (Γ_V = 0): the rule needs Γ > 0
 
 
-def b_to_k_chichi_width(point, printed=False, inputs=sm_inputs.DEFAULT):
+def b_to_k_chichi_width(point, printed=False, inputs=sm_inputs.DEFAULT, q2_range=None):
     """Γ(B⁺ → K⁺χχ̄) in GeV through a real or virtual V, Eq. 22 for any Γ_V/m_V:
 
         Γ = ∫ ds (√s/π) Γ_{V→χχ}(√s) Γ_KV(√s) / ((m_V² − s)² + m_V² Γ_V²)
 
     from the lowest dark-fermion threshold 4m_χ² (the printed lower limit 4M_μ², a misprint: no
     muon is produced, and it would drop the region a light V lives in; `printed=True` keeps it) to
-    (m_B − m_K)², by the exact-for-any-width Breit–Wigner rule of `kernels.breit_wigner`."""
+    (m_B − m_K)², by the exact-for-any-width Breit–Wigner rule of `kernels.breit_wigner`;
+    `q2_range` (GeV²) restricts s = q² to a window of it (Appendix A's partial limits)."""
     m_chi, _ = _fermions(point)
     lo = 4 * (inputs.m_mu if printed else jnp.min(m_chi)) ** 2
     hi = (inputs.m_Bp - inputs.m_Kp) ** 2
+    if q2_range is not None:
+        lo, hi = jnp.maximum(lo, q2_range[0]), jnp.minimum(hi, q2_range[1])
     lo = jnp.minimum(lo, hi)
 
     def integrand(s):
         root = jnp.sqrt(s)
         return root / math.pi * dark_width(point, root) * b_to_k_width(point, root, inputs)
 
-    gamma = width(point, inputs.m_mu)
-    gamma = jnp.where(gamma > 0, gamma, WIDTH_FLOOR * point["m_V"])  # no open channel: the pole lies outside [lo, hi]
-    return breit_wigner.integrate(integrand, lo, hi, point["m_V"], gamma, **EQ22_NODES)[0]
+    return breit_wigner.integrate(integrand, lo, hi, point["m_V"], _nonzero_width(point, inputs), **EQ22_NODES)[0]
 
 
 def drell_yan_ratio(point):
@@ -188,15 +236,19 @@ def kaon_momentum_q2(p_k, inputs=sm_inputs.DEFAULT):
 
 
 OUTPUTS = ("g_tilde", "Gamma_V", "Delta_a_mu", "C1_Bs", "BR(B+->K+V)", "BR(V->chichi)", "BR(B+->K+chichi)",
-           "Drell-Yan ratio", "trident ratio", "epsilon", "Omega h2")  # fmt: skip
+           "Drell-Yan ratio", "trident ratio", "epsilon", "Omega h2", "BR(Bs->mumu)",
+           "BR(B+->K+chichi, q2<2.4^2)", "BR(B+->K+chichi, 3.4^2<q2<4^2)")  # fmt: skip
+BABAR_2010_REGIONS = {"BR(B+->K+chichi, q2<2.4^2)": (0.0, 2.4**2), "BR(B+->K+chichi, 3.4^2<q2<4^2)": (3.4**2, 4.0**2)}
+"""Appendix A's q² windows (GeV²) of the BaBar 2010 semileptonic-tag limits."""
 """The names `observables` returns."""
 
 
-def observables(point, inputs=sm_inputs.DEFAULT):
+def observables(point, inputs=sm_inputs.DEFAULT, treatment="full"):
     """The model's quantities by name (`OUTPUTS`) at `point` (module docstring): g̃ (GeV⁻²), Γ_V (GeV),
     δa_μ, C₁ of B_s mixing (GeV⁻²), BR(B⁺ → K⁺V) on shell, BR(V → χχ̄), BR(B⁺ → K⁺χχ̄) (Eq. 22), and
     the derived quantities of §3.2 and §4: the Drell–Yan and trident ratios to their bounds (Eqs. 26,
-    27), the kinetic mixing ε (Eq. 28) and Ω h² (Eq. 31)."""
+    27), the kinetic mixing ε (Eq. 28) and Ω h² (Eq. 31); BR(B_s → μμ) from the engine in `treatment`."""
+    _check_treatment(treatment)
     p = {**FIXED, **point}
     to_br = inputs.tau_Bp / sm_inputs.HBAR
     gamma = width(p, inputs.m_mu)
@@ -212,4 +264,6 @@ def observables(point, inputs=sm_inputs.DEFAULT):
         "trident ratio": trident_ratio(p),
         "epsilon": kinetic_mixing(p, inputs),
         "Omega h2": relic_density(p, m_mu=inputs.m_mu),
+        "BR(Bs->mumu)": _bs_mumu()(resonance(p, inputs, treatment))[0],
+        **{name: to_br * b_to_k_chichi_width(p, inputs=inputs, q2_range=window) for name, window in BABAR_2010_REGIONS.items()},
     }
