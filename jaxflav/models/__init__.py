@@ -134,20 +134,24 @@ def _massless_dark_photon(printed):
 def _split_dark_sector(treatment="full"):
     from jaxflav.models import split_dark_sector as sds
 
-    names = sds.PARAMETERS + tuple(sds.FIXED)
-    bounds = {"m_V": (1e-3, 20.0), "r": (-100.0, 100.0), "g_mu_V": (-1.0, 1.0), "r_AV": (-10.0, 10.0), "g_D": (0.0, 4 * math.pi),
+    names = sds.PARAMETERS + tuple(sds.FIXED) + sds.SIGNS
+    bounds = {"m_V": (1e-3, 20.0), "r": (0.0, 100.0), "g_mu_V": (0.0, 1.0), "r_AV": (-10.0, 10.0), "g_D": (0.0, 4 * math.pi),
               "m_chi": (1e-6, 100.0), "m_Phi": (100.0, 1e5), "Q_Phi": (-10.0, 10.0)}  # fmt: skip
 
+    def physical(p):
+        return {**sds.FIXED, **p, "r": p.get("sign_r", 1.0) * p["r"]}
+
     def wilson(p):
-        return sds.resonance({**sds.FIXED, **p}, treatment=treatment)
+        return sds.resonance(physical(p), treatment=treatment)
 
     def observables():
-        return lambda p: sds.observables(p, treatment=treatment)
+        return lambda p: sds.observables(physical(p), treatment=treatment)
 
+    signs = {"sign_r": (-1.0, 1.0)}
     description = f"split dark sector: loop-induced b–s–V coupling of a dark photon (Darmé, Fedele, Kowalska, Sessolo 2020), {treatment} treatment"
-    return Model("split-dark-sector", description, names, sds.PARAMETERS, bounds, wilson=wilson, coefficients=("C9_bsmumu", "C10_bsmumu", "CP_bsmumu", "CPp_bsmumu"),
-                 observables=observables, outputs=sds.OUTPUTS, mass="m_V", options={"treatment": sds.TREATMENTS},
-                 with_options=lambda **o: _split_dark_sector(**o))
+    return Model("split-dark-sector", description, names, sds.PARAMETERS, bounds, signs, signs={"sign_r": "r"}, wilson=wilson,
+                 coefficients=("C9_bsmumu", "C10_bsmumu", "CP_bsmumu", "CPp_bsmumu"), observables=observables, outputs=sds.OUTPUTS,
+                 mass="m_V", options={"treatment": sds.TREATMENTS}, with_options=lambda **o: _split_dark_sector(**o))  # fmt: skip
 
 
 MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2), _massless_dark_photon(False), _massless_dark_photon(True),

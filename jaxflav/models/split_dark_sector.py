@@ -37,6 +37,7 @@ from kernels import safe_math
 from kernels.safe_math import kallen
 
 PARAMETERS = ("m_V", "r", "g_mu_V", "r_AV", "g_D")
+SIGNS = ("sign_r",)  # ±1, held fixed in configs: r is log-scaled and r·g_μ^V has a sign per mass region (§4)
 FIXED = {"m_chi": 1e-3, "m_Phi": 1000.0, "Q_Phi": 1.0}
 """The paper's fixed masses (GeV) and dark charge (§4, Figs. 2–6)."""
 
@@ -237,7 +238,7 @@ def kaon_momentum_q2(p_k, inputs=sm_inputs.DEFAULT):
 
 OUTPUTS = ("g_tilde", "Gamma_V", "Delta_a_mu", "C1_Bs", "BR(B+->K+V)", "BR(V->chichi)", "BR(B+->K+chichi)",
            "Drell-Yan ratio", "trident ratio", "epsilon", "Omega h2", "BR(Bs->mumu)",
-           "BR(B+->K+chichi, q2<2.4^2)", "BR(B+->K+chichi, 3.4^2<q2<4^2)")  # fmt: skip
+           "BR(B+->K+chichi, q2<2.4^2)", "BR(B+->K+chichi, 3.4^2<q2<4^2)", "|g_tilde|/m_V")  # fmt: skip
 BABAR_2010_REGIONS = {"BR(B+->K+chichi, q2<2.4^2)": (0.0, 2.4**2), "BR(B+->K+chichi, 3.4^2<q2<4^2)": (3.4**2, 4.0**2)}
 """Appendix A's q² windows (GeV²) of the BaBar 2010 semileptonic-tag limits."""
 """The names `observables` returns."""
@@ -266,4 +267,5 @@ def observables(point, inputs=sm_inputs.DEFAULT, treatment="full"):
         "Omega h2": relic_density(p, m_mu=inputs.m_mu),
         "BR(Bs->mumu)": _bs_mumu()(resonance(p, inputs, treatment))[0],
         **{name: to_br * b_to_k_chichi_width(p, inputs=inputs, q2_range=window) for name, window in BABAR_2010_REGIONS.items()},
+        "|g_tilde|/m_V": jnp.abs(g_tilde(p)) / p["m_V"],  # GeV⁻³: Eq. 13's B_s-mixing bound is on it
     }
