@@ -57,7 +57,6 @@ from jaxflav import inputs as sm_inputs
 from jaxflav import wcxf
 from jaxflav.models import vector_boson
 from kernels import inami_lim
-from kernels.safe_math import kallen
 
 M_W = 80.377  # GeV, PDG 2022
 M_T = 162.5  # m̄_t(m̄_t), GeV, PDG 2022: the MS-bar mass of leading-order Inami–Lim matching
@@ -201,38 +200,14 @@ def on_shell_width(process, M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
     """Γ(B → M Z_D) in GeV, on shell, from the b → s Z_D vertex (`vertex`) at q² = M²; 0 above the
     endpoint. `process`: a key of `ON_SHELL`.
 
-    Γ = √λ Σ_h |A_h|² / (16π m_B³), λ = λ(m_B², m_M², M²), over the Z_D's physical helicities h:
-    the polarisation sum −g_μν + q_μq_ν/M² (the full propagator's numerator at the pole), so the
-    timelike amplitude is absent in either treatment (the paper's −g_μν alone is no polarisation sum).
-
-    B → K (only h = 0, spin 0 → 0), with ⟨K|s̄γ^μP_L b|B⟩ = ½[f₊ P^μ + (…) q^μ], P = p_B + p_K,
-    and the dipole ⟨K|s̄σ^μν q_ν P_R b|B⟩ along P^μ with q² f_T/(m_B + m_K):
-
-        Γ = |N F|² λ^{3/2} / (64π m_B³ M²),   F = V(M²) f₊(M²) + 2m_b M² (M¹/(−e)) f_T(M²)/(m_B + m_K),
-
-    the 1/M² being the longitudinal mode's enhancement (seed 002_afd25a313d970311.txt, Eq. 4.6, has
-    the same form for K → π Z′). B → K*: A_h = H_h^V of `jaxflav.observables.b_to_vll` (h = 0, ±)
-    with C₉ = V(M²), C₇ = M² M¹/(−e) and no Standard Model part, per unit lepton coupling.
+    Over the Z_D's physical helicities (`jaxflav.models.vector_boson.b_to_meson_width`): the
+    polarisation sum −g_μν + q_μq_ν/M² (the full propagator's numerator at the pole), so the timelike
+    amplitude is absent in either treatment (the paper's −g_μν alone is no polarisation sum), with
+    C₉ = V(M²) and C₇ = M² M¹/(−e), no Standard Model part; for B → K the longitudinal mode's 1/M².
     """
-    from jaxflav import formfactors
-    from jaxflav.observables import b_to_vll
-
-    m_B, m_M = (getattr(inputs, f) for f in _process(process)[:2])
     vx, e = vertex(eps, eps_Z, inputs), electroweak(inputs)[0]
     M2 = jnp.asarray(M_ZD, float) ** 2
-    is_open = M2 < (m_B - m_M) ** 2  # λ > 0 again above (m_B + m_M)²: close the channel, gradient included
-    lam = jnp.where(is_open, kallen(m_B**2, m_M**2, M2), 1.0)
-    c9, c7 = vx.E0 + vx.E2 * M2, M2 * vx.M1 / (-e)
-    if "K*" in process:
-        ff = formfactors.b_to_v(M2, "B->K*")
-        c = (c7, 0.0, c9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        h = b_to_vll.helicity_amplitudes(M2, c, ff, m_B, m_M, inputs.m_b, 0.0, sm_inputs.heff_norm(inputs))[:3]
-        width = jnp.sqrt(lam) * jnp.sum(jnp.abs(h) ** 2) / (16 * math.pi * m_B**3)
-    else:
-        ff = formfactors.b_to_p(M2, "B->K")
-        F = c9 * ff["f+"] + 2 * inputs.m_b * c7 * ff["fT"] / (m_B + m_M)
-        width = jnp.abs(sm_inputs.heff_norm(inputs) * F) ** 2 * lam**1.5 / (64 * math.pi * m_B**3 * M2)
-    return jnp.where(is_open, width, 0.0)
+    return vector_boson.b_to_meson_width(_process(process), M_ZD, vx.E0 + vx.E2 * M2, M2 * vx.M1 / (-e), inputs)
 
 
 def kaon_coupling(M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):

@@ -74,10 +74,15 @@ def dark_width(point, sqrt_s=None):
     return sum(vector_boson.partial_width(mass, m, g, 0.0) for m in m_chi)
 
 
+def muon_width(point, m_mu=sm_inputs.DEFAULT.m_mu):
+    """Γ(V → μ⁺μ⁻) in GeV, Eq. 9's second line (vector and axial couplings)."""
+    g_v, g_a = muon_couplings(point)
+    return vector_boson.partial_width(point["m_V"], m_mu, g_v, -g_a)
+
+
 def width(point, m_mu=sm_inputs.DEFAULT.m_mu):
     """Γ_V of Eq. 9 (GeV): the dark fermions and the muons (vector and axial), every threshold."""
-    g_v, g_a = muon_couplings(point)
-    return dark_width(point) + vector_boson.partial_width(point["m_V"], m_mu, g_v, -g_a)
+    return dark_width(point) + muon_width(point, m_mu)
 
 
 WIDTH_FLOOR = 1e-15  # Γ_V/m_V used for a V with no open channel (Γ_V = 0)
@@ -149,6 +154,15 @@ def c1_bs(point):
     x = (m_chi / m_phi) ** 2
     f = loop_functions.box_F2(x[:, None], x[None, :])
     return jnp.sum(lam[:, None] * lam[None, :] * f) / (128 * math.pi**2 * m_phi**2)
+
+
+def b_to_kstar_width(point, inputs=sm_inputs.DEFAULT):
+    """Γ(B⁰ → K*⁰V) in GeV on shell, Eq. 23 with the engine's B → K* form factors (those of flavio's
+    BSZ parametrisation): `vector_boson.b_to_meson_width` with C₉ = g̃ m_V²/N, no dipole."""
+    from jaxflav.observables import b_to_vll
+
+    c9 = g_tilde(point) * point["m_V"] ** 2 / sm_inputs.heff_norm(inputs)
+    return vector_boson.b_to_meson_width(b_to_vll.PROCESSES["B0->K*"], point["m_V"], c9, 0.0, inputs)
 
 
 def b_to_k_width(point, sqrt_s=None, inputs=sm_inputs.DEFAULT):
@@ -238,7 +252,8 @@ def kaon_momentum_q2(p_k, inputs=sm_inputs.DEFAULT):
 
 OUTPUTS = ("g_tilde", "Gamma_V", "Delta_a_mu", "C1_Bs", "BR(B+->K+V)", "BR(V->chichi)", "BR(B+->K+chichi)",
            "Drell-Yan ratio", "trident ratio", "epsilon", "Omega h2", "BR(Bs->mumu)",
-           "BR(B+->K+chichi, q2<2.4^2)", "BR(B+->K+chichi, 3.4^2<q2<4^2)", "|g_tilde|/m_V")  # fmt: skip
+           "BR(B+->K+chichi, q2<2.4^2)", "BR(B+->K+chichi, 3.4^2<q2<4^2)", "|g_tilde|/m_V",
+           "BR(B0->K*0V)", "BR(B0->K*0V, V->mumu)")  # fmt: skip
 BABAR_2010_REGIONS = {"BR(B+->K+chichi, q2<2.4^2)": (0.0, 2.4**2), "BR(B+->K+chichi, 3.4^2<q2<4^2)": (3.4**2, 4.0**2)}
 """Appendix A's q² windows (GeV²) of the BaBar 2010 semileptonic-tag limits."""
 """The names `observables` returns."""
@@ -253,7 +268,7 @@ def observables(point, inputs=sm_inputs.DEFAULT, treatment="full"):
     p = {**FIXED, **point}
     to_br = inputs.tau_Bp / sm_inputs.HBAR
     gamma = width(p, inputs.m_mu)
-    return {
+    out = {
         "g_tilde": g_tilde(p),
         "Gamma_V": gamma,
         "Delta_a_mu": delta_a_mu(p, inputs.m_mu),
@@ -268,4 +283,7 @@ def observables(point, inputs=sm_inputs.DEFAULT, treatment="full"):
         "BR(Bs->mumu)": _bs_mumu()(resonance(p, inputs, treatment))[0],
         **{name: to_br * b_to_k_chichi_width(p, inputs=inputs, q2_range=window) for name, window in BABAR_2010_REGIONS.items()},
         "|g_tilde|/m_V": jnp.abs(g_tilde(p)) / p["m_V"],  # GeV⁻³: Eq. 13's B_s-mixing bound is on it
+        "BR(B0->K*0V)": inputs.tau_B0 / sm_inputs.HBAR * b_to_kstar_width(p, inputs),
     }
+    out["BR(B0->K*0V, V->mumu)"] = out["BR(B0->K*0V)"] * safe_math.div_safe(muon_width(p, inputs.m_mu), gamma)
+    return out

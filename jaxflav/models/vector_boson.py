@@ -80,3 +80,36 @@ def branching_ratios(boson: LightVector, m_e, m_mu):
     w = widths(boson, m_e, m_mu)
     total = sum(w.values())
     return {k: v / total for k, v in w.items()}
+
+
+def b_to_meson_width(process, mass, c9, c7=0.0, inputs=None):
+    """Γ(B → M V) in GeV, on shell, for a vector V (mass GeV) coupled to b → s as N(C₉ s̄γ^μP_L b +
+    C₇ dipole) at q² = M² (N = `jaxflav.inputs.heff_norm`; per unit lepton coupling), summed over V's
+    physical polarisations (−g_μν + q_μq_ν/M²); 0 above the endpoint. `process`: a b→sℓℓ process of
+    `jaxflav.observables.b_to_pll.PROCESSES` or `b_to_vll.PROCESSES` (its B, M mass fields).
+
+    Γ = √λ Σ_h |A_h|²/(16π m_B³), λ = λ(m_B², m_M², M²). B → K (only h = 0), with
+    ⟨K|s̄γ^μP_L b|B⟩ = ½[f₊ P^μ + (…) q^μ] and the dipole along P^μ with q² f_T/(m_B + m_K):
+    Γ = |N F|² λ^{3/2}/(64π m_B³ M²), F = C₉ f₊(M²) + 2m_b C₇ f_T(M²)/(m_B + m_K) (seed 002, Eq. 4.6 has
+    this form for K → π Z′); B → K*: A_h = H_h^V of `jaxflav.observables.b_to_vll` (h = 0, ±)."""
+    from jaxflav import formfactors
+    from jaxflav import inputs as sm_inputs
+    from jaxflav.observables import b_to_vll
+    from kernels.safe_math import kallen
+
+    inputs = sm_inputs.DEFAULT if inputs is None else inputs
+    m_b, m_m = (getattr(inputs, f) for f in process[:2])
+    m2 = jnp.asarray(mass, float) ** 2
+    is_open = m2 < (m_b - m_m) ** 2  # λ > 0 again above (m_B + m_M)²: close the channel, gradient included
+    lam = jnp.where(is_open, kallen(m_b**2, m_m**2, m2), 1.0)
+    norm = sm_inputs.heff_norm(inputs)
+    if hasattr(process, "formfactors"):  # b_to_vll.Process: a vector meson
+        ff = formfactors.b_to_v(m2, process.formfactors)
+        c = (c7, 0.0, c9, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        h = b_to_vll.helicity_amplitudes(m2, c, ff, m_b, m_m, inputs.m_b, 0.0, norm)[:3]
+        width = jnp.sqrt(lam) * jnp.sum(jnp.abs(h) ** 2) / (16 * math.pi * m_b**3)
+    else:
+        ff = formfactors.b_to_p(m2, "B->K")
+        f = c9 * ff["f+"] + 2 * inputs.m_b * c7 * ff["fT"] / (m_b + m_m)
+        width = jnp.abs(norm * f) ** 2 * lam**1.5 / (64 * math.pi * m_b**3 * m2)
+    return jnp.where(is_open, width, 0.0)
