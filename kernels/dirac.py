@@ -2,7 +2,7 @@
 
 Dirac representation, metric g = diag(1, −1, −1, −1), γ⁵ = iγ⁰γ¹γ²γ³. A fermion line
 ū(p₂) Γ v(p₁) summed over spins is Tr[Γ (p̸₁ − m₁) Γ̄ (p̸₂ + m₂)] with Γ̄ = γ⁰Γ†γ⁰; `line_tensor`
-gives it for a Γ^μ with one open Lorentz index, `polarisation_sum` the massive vector's
+gives it for a Γ^μ with one open Lorentz index (`line_tensors` for all products of a basis of them), `polarisation_sum` the massive vector's
 Σ ε_μ ε*_ν = −g_μν + k_μk_ν/M². Momenta are arrays (..., 4) with an upper index.
 """
 
@@ -42,13 +42,19 @@ def bar(gamma):
     return GAMMA[0] @ jnp.conj(jnp.swapaxes(gamma, -1, -2)) @ GAMMA[0]
 
 
+def line_tensors(gammas, p1, m1, p2, m2):
+    """T_ij^μν = Tr[Γ_i^μ (p̸₁ − m₁) Γ̄_j^ν (p̸₂ + m₂)] for a basis Γ_i^μ of shape (n, 4, 4, 4)
+    ([i, μ, row, column], upper μ), shape (n, n, 4, 4): the spin sums of all products
+    [ū(p₂) Γ_i^μ v(p₁)] [ū(p₂) Γ_j^ν v(p₁)]* of an outgoing antifermion (p₁, m₁) and fermion (p₂, m₂)."""
+    left = jnp.einsum("imab,bc->imac", gammas, slash(p1) - m1 * ONE)
+    right = jnp.einsum("jnbc,ca->jnba", bar(gammas), slash(p2) + m2 * ONE)
+    return jnp.einsum("imab,jnba->ijmn", left, right)
+
+
 def line_tensor(gamma, p1, m1, p2, m2):
     """T^μν = Σ_spins [ū(p₂) Γ^μ v(p₁)] [ū(p₂) Γ^ν v(p₁)]* = Tr[Γ^μ (p̸₁ − m₁) Γ̄^ν (p̸₂ + m₂)]
-    for Γ^μ of shape (4, 4, 4) ([μ, row, column], upper μ): an outgoing antifermion (p₁, m₁) and
-    an outgoing fermion (p₂, m₂)."""
-    left = jnp.einsum("mab,bc->mac", gamma, slash(p1) - m1 * ONE)
-    right = jnp.einsum("nbc,ca->nba", bar(gamma), slash(p2) + m2 * ONE)
-    return jnp.einsum("mab,nba->mn", left, right)
+    for one Γ^μ of shape (4, 4, 4) (`line_tensors` of a one-element basis)."""
+    return line_tensors(gamma[None], p1, m1, p2, m2)[0, 0]
 
 
 def polarisation_sum(k, mass):

@@ -104,17 +104,8 @@ def gamma_matrix(p, p1, p2, k, m, mass, c):
 def squared_matrix(p, p1, p2, k, m, mass):
     """Q_ij = Re Σ_{spins, polarisations} [ū Γ_i^μ v ε*_μ][ū Γ_j^ν v ε*_ν]*, (5, 5) symmetric, in units
     of (G_F V f_P/√2)²: Σ|M|² = c·Q·c for real couplings c (`COUPLINGS`)."""
-    g = basis(p, p1, p2, k, m, mass)
-    left = jnp.einsum("imab,bc->imac", g, dirac.slash(p1) - m * _ONE)
-    right = jnp.einsum("jnbc,ca->jnba", dirac.bar(g), dirac.slash(p2))
-    t = jnp.einsum("imab,jnba->ijmn", left, right)
+    t = dirac.line_tensors(basis(p, p1, p2, k, m, mass), p1, m, p2, 0.0)
     return jnp.real(jnp.einsum("mn,ijmn->ij", dirac.polarisation_sum(k, mass), t))
-
-
-def squared(p, p1, p2, k, m, mass, c):
-    """Σ|M|² over spins and the Z_D's polarisations for couplings c, in units of (G_F V f_P/√2)²."""
-    t = dirac.line_tensor(gamma_matrix(p, p1, p2, k, m, mass, c), p1, m, p2, 0.0)
-    return jnp.real(jnp.sum(dirac.polarisation_sum(k, mass) * t))
 
 
 def momenta(m_p, m, mass, e_z, e_mu):
@@ -147,24 +138,27 @@ def _muon_nodes(m_p, m, lo, hi, n):
     return (m_p**2 + m**2 - s23) / (2 * m_p), weight * s23 / (2 * m_p)
 
 
+def _dalitz(m_p, m, mass, t_mu, n, msq):
+    """∫∫ dE_Z dE_μ msq(E_Z, E_μ) over the Dalitz plot of P → μ⁺ν V (P at rest, massless ν) with the
+    muon's kinetic energy in `t_mu`; msq may return an array. Gauss–Legendre on n = (Z_D, muon) nodes,
+    in w with E_Z = M cosh w (the soft dE_Z/E_Z region and the √(E_Z − M) edge) and in ln (p_ν + k)²."""
+    e_max = (m_p**2 + mass**2 - m**2) / (2 * m_p)
+    w, w_weight = bin_nodes(0.0, jnp.arccosh(e_max / mass), n[0])
+    e_z = mass * jnp.cosh(w)
+    lo, hi = muon_range(m_p, m, mass, e_z)
+    lo, hi = jnp.maximum(lo, m + t_mu[0]), jnp.minimum(hi, m + t_mu[1])
+    e_mu, mu_weight = _muon_nodes(m_p, m, lo, jnp.maximum(hi, lo), n[1])
+    values = jax.vmap(jax.vmap(msq))(jnp.broadcast_to(e_z[:, None], e_mu.shape), e_mu)
+    return jnp.einsum("z,zm,zm...->...", w_weight * mass * jnp.sinh(w), mu_weight, values)
+
+
 def rate_matrix(meson, mass, t_mu=(0.0, math.inf), m_mu=sm_inputs.DEFAULT.m_mu, n=(64, 32)):
     """The (5, 5) matrix Q of R = Γ(P⁺ → μ⁺ν Z_D)/Γ(P⁺ → μ⁺ν) = c·Q·c (c = `charges`), with the
-    muon's kinetic energy in `t_mu` (GeV); 0 where the channel is closed (M ≥ m_P − m_μ).
-    Gauss–Legendre on n = (Z_D, muon) nodes, in w with E_Z = M cosh w (the soft dE_Z/E_Z region
-    and the √(E_Z − M) edge) and in ln (p_ν + k)²."""
+    muon's kinetic energy in `t_mu` (GeV), by `_dalitz`; 0 where the channel is closed (M ≥ m_P − m_μ)."""
     m_p = MESONS[meson][0]
     is_open = mass < m_p - m_mu
     mass = jnp.where(is_open, mass, 0.5 * (m_p - m_mu))
-    e_max = (m_p**2 + mass**2 - m_mu**2) / (2 * m_p)
-    w, w_weight = bin_nodes(0.0, jnp.arccosh(e_max / mass), n[0])
-    e_z = mass * jnp.cosh(w)
-    lo, hi = muon_range(m_p, m_mu, mass, e_z)
-    lo, hi = jnp.maximum(lo, m_mu + t_mu[0]), jnp.minimum(hi, m_mu + t_mu[1])
-    hi = jnp.maximum(hi, lo)
-    e_mu, mu_weight = _muon_nodes(m_p, m_mu, lo, hi, n[1])
-    e_zz = jnp.broadcast_to(e_z[:, None], e_mu.shape)
-    q = jax.vmap(jax.vmap(lambda ez, em: squared_matrix(*momenta(m_p, m_mu, mass, ez, em), m_mu, mass)))(e_zz, e_mu)
-    integral = jnp.einsum("z,zm,zmij->ij", w_weight * mass * jnp.sinh(w), mu_weight, q)
+    integral = _dalitz(m_p, m_mu, mass, t_mu, n, lambda ez, em: squared_matrix(*momenta(m_p, m_mu, mass, ez, em), m_mu, mass))
     ratio = m_p**2 * integral / (16 * math.pi**2 * m_mu**2 * (m_p**2 - m_mu**2) ** 2)
     return jnp.where(is_open, ratio, 0.0)
 
@@ -181,7 +175,8 @@ def differential_ratio(meson, z: vector_boson.LightVector, e_z, e_mu, treatment=
     """d²R/(dE_Z dE_μ) in GeV⁻² at one Dalitz point (P rest frame)."""
     _check(treatment)
     m_p = MESONS[meson][0]
-    msq = squared(*momenta(m_p, m_mu, z.mass, e_z, e_mu), m_mu, z.mass, charges(meson, z, treatment))
+    c = jnp.stack(charges(meson, z, treatment))
+    msq = c @ squared_matrix(*momenta(m_p, m_mu, z.mass, e_z, e_mu), m_mu, z.mass) @ c
     return m_p**2 * msq / (16 * math.pi**2 * m_mu**2 * (m_p**2 - m_mu**2) ** 2)
 
 
@@ -191,31 +186,21 @@ def w_rate_ratio(mass, g_v, g_a=0.0, m_w=M_W, m_mu=sm_inputs.DEFAULT.m_mu, n=(64
     amplitude, with the full polarisation sum (W polarisations averaged), and its longitudinal mode
     grows as (M_W/M)². The currents the Z_D inherits by mixing are conserved and add O(ε², ε_Z²)
     without that growth; they are left out."""
-    v, a = g_v, g_a
-    e_max = (m_w**2 + mass**2 - m_mu**2) / (2 * m_w)
-    w, w_weight = bin_nodes(0.0, jnp.arccosh(e_max / mass), n[0])
-    e_z = mass * jnp.cosh(w)
-    e_mu, mu_weight = _muon_nodes(m_w, m_mu, *muon_range(m_w, m_mu, mass, e_z), n[1])
-    e_zz = jnp.broadcast_to(e_z[:, None], e_mu.shape)
-    weak = jnp.einsum("aij,jk->aik", dirac.GAMMA, _ONE - _G5)  # γ^α(1 − γ⁵)
+    weak = jnp.einsum("aij,jk->aik", dirac.GAMMA, _ONE - _G5)  # γ^α(1 − γ⁵): a basis in the W's index α
+    w_pol = dirac.polarisation_sum(jnp.array([m_w, 0.0, 0.0, 0.0]), m_w) / 3  # W polarisations averaged
 
     def msq(ez, em):
         p, p1, p2, k = momenta(m_w, m_mu, mass, ez, em)
-        gam = jax.vmap(lambda wv: _legs(wv, p1, p2, k, m_mu, mass, v, a, 0.0)[0])(weak)  # [α, μ, i, j]
-        left = jnp.einsum("amij,jk->amik", gam, dirac.slash(p1) - m_mu * _ONE)
-        right = jnp.einsum("bnkl,li->bnki", dirac.bar(gam), dirac.slash(p2))
-        t = jnp.einsum("amik,bnki->ambn", left, right)
-        pw = dirac.polarisation_sum(p, m_w) / 3  # W polarisations averaged (lower α, β)
-        return jnp.real(jnp.einsum("ab,mn,ambn->", pw, dirac.polarisation_sum(k, mass), t))
+        legs = jax.vmap(lambda wv: _legs(wv, p1, p2, k, m_mu, mass, g_v, g_a, 0.0)[0])(weak)  # [α, μ, i, j]
+        t = dirac.line_tensors(legs, p1, m_mu, p2, 0.0)
+        return jnp.real(jnp.einsum("ab,mn,abmn->", w_pol, dirac.polarisation_sum(k, mass), t))
 
-    dal = jax.vmap(jax.vmap(msq))(e_zz, e_mu)
-    integral = jnp.sum(w_weight * mass * jnp.sinh(w) * jnp.sum(mu_weight * dal, axis=-1))
-    width3 = integral / (64 * math.pi**3 * m_w)
+    width3 = _dalitz(m_w, m_mu, mass, (0.0, math.inf), n, msq) / (64 * math.pi**3 * m_w)
     p_abs = (m_w**2 - m_mu**2) / (2 * m_w)
     p1 = jnp.array([m_w - p_abs, 0.0, 0.0, p_abs])
     p2 = jnp.array([p_abs, 0.0, 0.0, -p_abs])
-    t2 = jnp.einsum("aij,jk,bkl,li->ab", weak, dirac.slash(p1) - m_mu * _ONE, dirac.bar(weak), dirac.slash(p2))
-    width2 = p_abs * jnp.real(jnp.sum(dirac.polarisation_sum(p1 + p2, m_w) / 3 * t2)) / (8 * math.pi * m_w**2)
+    t2 = dirac.line_tensors(weak[:, None], p1, m_mu, p2, 0.0)[:, :, 0, 0]
+    width2 = p_abs * jnp.real(jnp.sum(w_pol * t2)) / (8 * math.pi * m_w**2)
     return width3 / width2
 
 
