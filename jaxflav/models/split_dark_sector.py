@@ -29,12 +29,11 @@ import math
 import jax
 import jax.numpy as jnp
 
-from jaxflav import formfactors, wcxf
+from jaxflav import wcxf
 from jaxflav import inputs as sm_inputs
 from jaxflav.models import vector_boson
 from kernels import breit_wigner, loop_functions
 from kernels import safe_math
-from kernels.safe_math import kallen
 
 PARAMETERS = ("m_V", "r", "g_mu_V", "r_AV", "g_D")
 SIGNS = ("sign_r",)  # ±1, held fixed in configs: r is log-scaled and r·g_μ^V has a sign per mass region (§4)
@@ -156,26 +155,27 @@ def c1_bs(point):
     return jnp.sum(lam[:, None] * lam[None, :] * f) / (128 * math.pi**2 * m_phi**2)
 
 
+def _on_shell_width(point, process, mass, inputs):
+    """Γ(B → M V) on shell (`vector_boson.b_to_meson_width`) for the vertex g̃ m² s̄γ^μP_L b: C₉ = g̃ m²/N."""
+    c9 = g_tilde(point) * mass**2 / sm_inputs.heff_norm(inputs)
+    return vector_boson.b_to_meson_width(process, mass, c9, 0.0, inputs)
+
+
 def b_to_kstar_width(point, inputs=sm_inputs.DEFAULT):
     """Γ(B⁰ → K*⁰V) in GeV on shell, Eq. 23 with the engine's B → K* form factors (those of flavio's
-    BSZ parametrisation): `vector_boson.b_to_meson_width` with C₉ = g̃ m_V²/N, no dipole."""
+    BSZ parametrisation)."""
     from jaxflav.observables import b_to_vll
 
-    c9 = g_tilde(point) * point["m_V"] ** 2 / sm_inputs.heff_norm(inputs)
-    return vector_boson.b_to_meson_width(b_to_vll.PROCESSES["B0->K*"], point["m_V"], c9, 0.0, inputs)
+    return _on_shell_width(point, b_to_vll.PROCESSES["B0->K*"], point["m_V"], inputs)
 
 
 def b_to_k_width(point, sqrt_s=None, inputs=sm_inputs.DEFAULT):
     """Γ(B⁺ → K⁺V) in GeV with V of mass √s (default m_V) on shell, Eq. 21 with the full form factor:
     g̃² s f₊(s)² λ^{3/2}(m_B², m_K², s)/(64π m_B³) (the polarisation sum of a vector coupled as
     g̃ s s̄γ^μP_L b); 0 above m_B − m_K."""
-    s = (point["m_V"] if sqrt_s is None else sqrt_s) ** 2
-    m_b, m_k = inputs.m_Bp, inputs.m_Kp
-    is_open = s < (m_b - m_k) ** 2
-    s_safe = jnp.where(is_open, s, 0.25 * (m_b - m_k) ** 2)
-    f_plus = formfactors.b_to_p(s_safe, "B->K")["f+"]
-    rate = g_tilde(point) ** 2 * s_safe * f_plus**2 * kallen(m_b**2, m_k**2, s_safe) ** 1.5 / (64 * math.pi * m_b**3)
-    return jnp.where(is_open, rate, 0.0)
+    from jaxflav.observables import b_to_pll
+
+    return _on_shell_width(point, b_to_pll.PROCESSES["B+->K"], point["m_V"] if sqrt_s is None else sqrt_s, inputs)
 
 
 EQ22_NODES = {"n_centre": 32, "n_tail": 48, "n_far": 48}
