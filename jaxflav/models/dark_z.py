@@ -46,19 +46,18 @@ optional extra invisible width `Gamma_inv`, the paper's "additional invisible de
 Parameters (GeV for masses): M_ZD, eps, eps_Z, g_mu_D, Gamma_inv.
 """
 
-import functools
 import math
 from typing import NamedTuple
 
-import jax
 import jax.numpy as jnp
 
 from jaxflav import inputs as sm_inputs
 from jaxflav import wcxf
 from jaxflav.models import vector_boson
 from kernels import inami_lim
+from kernels.safe_math import div_safe
 
-M_W = 80.377  # GeV, PDG 2022
+M_W = vector_boson.M_W  # GeV
 M_T = 162.5  # m̄_t(m̄_t), GeV, PDG 2022: the MS-bar mass of leading-order Inami–Lim matching
 M_C = 1.273  # m̄_c(m̄_c), GeV (flavio 2.7.1 / PDG 2022)
 M_U = 2.16e-3  # m̄_u(2 GeV), GeV, PDG 2022
@@ -268,6 +267,13 @@ def cevns_ratio(z: vector_boson.LightVector, inputs=sm_inputs.DEFAULT):
     return total / weight
 
 
+def _contact(M_ZD, eps, eps_Z, inputs, pair):
+    """g²/(2M²) (GeV⁻²) of the local ΔF = 2 operator (q̄γ^μP_L q′)² from Z_D exchange between two
+    vertices of `pair` ("bs", "sd") at q² → 0, g = N E⁰ (the monopole; `vertex`, `jaxflav.inputs.heff_norm`)."""
+    g = sm_inputs.heff_norm(inputs, pair) * vertex(eps, eps_Z, inputs, pair).E0
+    return g**2 / (2 * jnp.asarray(M_ZD, float) ** 2)
+
+
 ETA_B = 0.5510  # NLO QCD factor of the SM B_s-mixing box (Buras, Jamin, Weisz, Nucl. Phys. B347 (1990) 491)
 
 
@@ -280,9 +286,8 @@ def mixing_ratio(M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
     momentum through it is of order m_b), and the longitudinal mode would add (m_b/M)²-enhanced
     scalar operators; neither is included, in either treatment, so in the full one this is a lower
     bound on the effect."""
-    g = sm_inputs.heff_norm(inputs) * vertex(eps, eps_Z, inputs).E0
     c_sm = inputs.GF**2 * M_W**2 / (4 * math.pi**2) * sm_inputs.xi(inputs, "t") ** 2 * ETA_B * inami_lim.S0((M_T / M_W) ** 2)
-    return jnp.real(g**2 / (2 * jnp.asarray(M_ZD, float) ** 2) / c_sm)
+    return jnp.real(_contact(M_ZD, eps, eps_Z, inputs, "bs") / c_sm)
 
 
 KAON_MIXING = {"f_K": 0.1557, "B_K": 0.7625, "m_K0": 0.497611, "Delta_M_K": 3.484e-15}
@@ -294,22 +299,11 @@ def kaon_mixing_ratio(M_ZD, eps, eps_Z, inputs=sm_inputs.DEFAULT):
     """ΔM_K^{Z_D}/ΔM_K (§4.4) in the local approximation of `mixing_ratio`: H = g²/(2M²) (s̄γ^μP_L d)²,
     g = N_sd E⁰ of the s → d vertex, ⟨K̄⁰|(s̄γ^μP_L d)²|K⁰⟩ = (2/3) f_K² m_K² B̂_K, ΔM_K = 2 Re M₁₂."""
     k = KAON_MIXING
-    g = sm_inputs.heff_norm(inputs, "sd") * vertex(eps, eps_Z, inputs, "sd").E0
-    delta = jnp.real(g**2 / (2 * jnp.asarray(M_ZD, float) ** 2)) * (2 / 3) * k["f_K"] ** 2 * k["m_K0"] * k["B_K"]
+    delta = jnp.real(_contact(M_ZD, eps, eps_Z, inputs, "sd")) * (2 / 3) * k["f_K"] ** 2 * k["m_K0"] * k["B_K"]
     return delta / k["Delta_M_K"]
 
 
 _INVISIBLE = ("nunu", "invisible")
-
-
-@functools.cache
-def _bs_mumu():
-    """(Predictions of BR(B_s → μμ), its SM value): built once, eagerly even inside a trace."""
-    with jax.ensure_compile_time_eval():
-        from jaxflav.predictions import Predictions  # its import computes constants too
-
-        predict = Predictions([("BR(Bs->mumu)",)])
-        return predict, float(predict(None)[0])
 
 
 OUTPUTS = ("BR(ZD->ee)", "BR(ZD->mumu)", "BR(ZD->nunu)", "BR(ZD->hadrons)", "BR(ZD->invisible)",
@@ -326,7 +320,7 @@ M_EE_MIN = 0.145  # GeV: the m_ee > 145 MeV of the K⁺ → μ⁺νe⁺e⁻ meas
 
 def _gamma_w_to_mu_nu(inputs):
     """Γ(W → μν) at tree level, G_F M_W³/(6√2π) (GeV)."""
-    return inputs.GF * M_W**3 / (6 * math.sqrt(2) * math.pi)  # M_W: this module's, = radiative.M_W
+    return inputs.GF * M_W**3 / (6 * math.sqrt(2) * math.pi)
 
 
 def radiative_rates(z: vector_boson.LightVector, br, g_mu_D, treatment="full", inputs=sm_inputs.DEFAULT):
@@ -375,8 +369,7 @@ def search_strengths(z: vector_boson.LightVector, br, inputs=sm_inputs.DEFAULT):
     reference = _brs(lmu_ltau, inputs)
     u, d = (z.quark_v[i] ** 2 + z.quark_a[i] ** 2 for i in (0, 1))
     quarks = (2 * u + d) / (e**2 * (2 * (2 / 3) ** 2 + (1 / 3) ** 2))
-    above = photon["mumu"] > 0  # the A′ → μμ channel open
-    mumu = jnp.where(above, br["mumu"] / jnp.where(above, photon["mumu"], 1.0), 0.0)
+    mumu = div_safe(br["mumu"], photon["mumu"])  # 0 below the A′ → μμ threshold
     leptons = (br["ee"] + br["mumu"]) / (photon["ee"] + photon["mumu"])
     invisible = sum(br[c] for c in _INVISIBLE) / reference["nunu"]
     return {
@@ -422,7 +415,7 @@ def observables(point, case="A", treatment="full", inputs=sm_inputs.DEFAULT):
         out[f"BR({name}ZD)"] = jnp.where(is_open, rate(kaon_coupling(m, *args[1:], inputs), m), 0.0)
     for process in (*ON_SHELL, "K+->pi+", "KL->pi0"):
         out[f"BR({process}ZD, ZD->invisible)"] = out[f"BR({process}ZD)"] * out["BR(ZD->invisible)"]
-    predict, sm = _bs_mumu()
+    predict, sm = vector_boson.bs_mumu()
     out["BR(Bs->mumu)"] = predict(resonance(case, *args, p["g_mu_D"], p["Gamma_inv"], inputs, treatment))[0]
     out["Delta BR(Bs->mumu)"] = out["BR(Bs->mumu)"] - sm
     for target, (*_, sm_charge, _) in APV.items():

@@ -52,7 +52,7 @@ from kernels.safe_math import sqrt_safe
 MESONS = {"K+": (bl23.KAONS.m_Kp, 2), "pi+": (0.13957039, 1)}
 """P⁺ → (mass in GeV (PDG 2022), index of its antiquark in `LightVector.quark_v`: d = 1, s = 2)."""
 BR_TO_MU_NU = {"K+": 0.6356, "pi+": 0.999877}  # PDG 2022: BR(K⁺ → μ⁺ν), BR(π⁺ → μ⁺ν)
-M_W = 80.377  # GeV, PDG 2022
+M_W = vector_boson.M_W  # GeV
 TREATMENTS = ("full", "paper")
 _ONE, _G5 = dirac.ONE, dirac.GAMMA5
 

@@ -23,17 +23,14 @@ Conventions, settled here (issue 18):
 The q² numerator enters the engine exactly, as a `jaxflav.wcxf.Resonance` with b-residues only.
 """
 
-import functools
 import math
 
-import jax
 import jax.numpy as jnp
 
 from jaxflav import wcxf
 from jaxflav import inputs as sm_inputs
 from jaxflav.models import vector_boson
-from kernels import breit_wigner, loop_functions
-from kernels import safe_math
+from kernels import breit_wigner, loop_functions, safe_math
 
 PARAMETERS = ("m_V", "r", "g_mu_V", "r_AV", "g_D")
 SIGNS = ("sign_r",)  # ±1, held fixed in configs: r is log-scaled and r·g_μ^V has a sign per mass region (§4)
@@ -127,15 +124,6 @@ def resonance(point, inputs=sm_inputs.DEFAULT, treatment="full"):
         pole = m_v**2 - (1j * m_v * gamma if treatment == "paper-complex-mass" else 0.0)
         residues["CP_bsmumu"] = (0.0, -2 * inputs.m_mu * (1 + inputs.m_s / inputs.m_b) / pole * scale * g_a)
     return wcxf.Resonance.from_names(m_v, gamma, residues)
-
-
-@functools.cache
-def _bs_mumu():
-    """Predictions of BR(B_s → μμ), built once, eagerly even inside a trace."""
-    with jax.ensure_compile_time_eval():
-        from jaxflav.predictions import Predictions
-
-        return Predictions([("BR(Bs->mumu)",)])
 
 
 def delta_a_mu(point, m_mu=sm_inputs.DEFAULT.m_mu):
@@ -280,7 +268,7 @@ def observables(point, inputs=sm_inputs.DEFAULT, treatment="full"):
         "trident ratio": trident_ratio(p),
         "epsilon": kinetic_mixing(p, inputs),
         "Omega h2": relic_density(p, m_mu=inputs.m_mu),
-        "BR(Bs->mumu)": _bs_mumu()(resonance(p, inputs, treatment))[0],
+        "BR(Bs->mumu)": vector_boson.bs_mumu()[0](resonance(p, inputs, treatment))[0],
         **{name: to_br * b_to_k_chichi_width(p, inputs=inputs, q2_range=window) for name, window in BABAR_2010_REGIONS.items()},
         "|g_tilde|/m_V": jnp.abs(g_tilde(p)) / p["m_V"],  # GeV⁻³: Eq. 13's B_s-mixing bound is on it
         "BR(B0->K*0V)": inputs.tau_B0 / sm_inputs.HBAR * b_to_kstar_width(p, inputs),

@@ -8,6 +8,7 @@ dark photon, g_V = eεQ_f gives α ε² Q_f² M/3 · β(1 + 2m_f²/M²)). A left
 and Z′ models (issues 5, 6); hadronic widths through the R ratio are added by those models.
 """
 
+import functools
 import math
 from typing import NamedTuple
 
@@ -36,6 +37,7 @@ def neutrino_width(mass, g_l):
 
 
 M_TAU = 1.77686  # GeV, PDG 2022
+M_W = 80.377  # GeV, PDG 2022
 CHANNELS = ("ee", "mumu", "tautau", "nunu", "hadrons", "invisible")
 
 
@@ -113,3 +115,15 @@ def b_to_meson_width(process, mass, c9, c7=0.0, inputs=None):
         f = c9 * ff["f+"] + 2 * inputs.m_b * c7 * ff["fT"] / (m_b + m_m)
         width = jnp.abs(norm * f) ** 2 * lam**1.5 / (64 * math.pi * m_b**3 * m2)
     return jnp.where(is_open, width, 0.0)
+
+
+@functools.cache
+def bs_mumu():
+    """(Predictions of BR(B_s → μμ), its SM value) for the light-vector models' Resonances: built once,
+    eagerly even when first asked for inside a trace (`jaxflav.predictions` computes constants on
+    import and construction)."""
+    with jax.ensure_compile_time_eval():
+        from jaxflav.predictions import Predictions
+
+        predict = Predictions([("BR(Bs->mumu)",)])
+        return predict, float(predict(None)[0])
