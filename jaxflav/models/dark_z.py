@@ -364,14 +364,13 @@ def search_strengths(z: vector_boson.LightVector, br, inputs=sm_inputs.DEFAULT):
     weights stand for meson decays below ~1 GeV, where LHCb's A′ come from η, ω decays as well."""
     e = electroweak(inputs)[0]
     photon = _brs(boson("A", z.mass, 1.0, 0.0, inputs=inputs), inputs)
-    lmu_ltau = vector_boson.LightVector(z.mass, jnp.array([0.0, 1.0, -1.0]), jnp.zeros(3), jnp.array([0.0, 1.0, -1.0]),
-                                        jnp.zeros(3), jnp.zeros(3), jnp.asarray(0.0))  # fmt: skip
-    reference = _brs(lmu_ltau, inputs)
+    nunu = 2 * vector_boson.neutrino_width(z.mass, 1.0)  # L_μ − L_τ, g′ = 1: ν_μ, ν_τ, μ, τ (no quarks)
+    charged = sum(vector_boson.partial_width(z.mass, m, 1.0, 0.0) for m in (inputs.m_mu, vector_boson.M_TAU))
     u, d = (z.quark_v[i] ** 2 + z.quark_a[i] ** 2 for i in (0, 1))
     quarks = (2 * u + d) / (e**2 * (2 * (2 / 3) ** 2 + (1 / 3) ** 2))
     mumu = div_safe(br["mumu"], photon["mumu"])  # 0 below the A′ → μμ threshold
     leptons = (br["ee"] + br["mumu"]) / (photon["ee"] + photon["mumu"])
-    invisible = sum(br[c] for c in _INVISIBLE) / reference["nunu"]
+    invisible = sum(br[c] for c in _INVISIBLE) * (nunu + charged) / nunu
     return {
         "eps2_eff(LHCb A'->mumu)": quarks * mumu,
         "eps2_eff(BaBar A'->ll)": (z.lepton_v[0] ** 2 + z.lepton_a[0] ** 2) / e**2 * leptons,
