@@ -487,6 +487,31 @@ def binned(panels, *, path=None, ncols=4, figsize=None):
     return fig
 
 
+def curves(ax, lines, *, labels=("x", "y"), scales=("linear", "linear"), path=None, figsize=(5.6, 4.2)):
+    """Lines y(x) on one axes, as the bound curves of `003_063abde38b23e6be.txt`, Figs. 2–3.
+
+    lines: {label: (x, y, style)}, style a matplotlib line style ("-", "--", ":"); labels and
+    scales: of the x and y axes ("linear" or "log"). Non-positive values on a log axis are not
+    drawn. Returns the Figure."""
+    if not lines:
+        raise ValueError("curves needs at least one line")
+    fig, ax = _axes(ax, figsize)
+    for label, (x, y, style) in lines.items():
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        if x.shape != y.shape:
+            raise ValueError(f"line {label!r}: x has shape {x.shape}, y {y.shape}")
+        y = np.where(np.isfinite(y) & ((y > 0) | (scales[1] != "log")), y, np.nan)
+        ax.plot(x, y, linestyle=style, label=label)
+    ax.set_xscale(scales[0])
+    ax.set_yscale(scales[1])
+    ax.set_xlabel(labels[0])
+    ax.set_ylabel(labels[1])
+    ax.legend(loc="best", frameon=False, fontsize="x-small")
+    if path is not None:
+        save(fig, path)
+    return fig
+
+
 EXCLUSION_STYLES = ("--", ":", "-.", (0, (5, 1, 1, 1)), (0, (1, 3)), (0, (8, 2)))
 
 

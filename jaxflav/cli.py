@@ -352,8 +352,9 @@ def _sample(opts):
 
     cfg, folder = _setup(opts, "sample")
     s = cfg.sample
+    two_step = opts.two_step or s["procedure"] == "two-step"
     with folder as out:
-        problem = config.problem(cfg)
+        problem = config.problem(cfg, two_step=two_step)
         starts = min(16, cfg.fit["starts"])
         start = bestfit.best_fit(problem.chi2, problem.space, starts=starts, key=cfg.fit["seed"], progress=_fit_progress("sample: start"))
         steps = f"{s['chains']} chains × ({s['warmup']} warmup + {s['samples']}) NUTS steps"
@@ -362,11 +363,19 @@ def _sample(opts):
         with _heartbeat(f"sample: {steps} from the best fit (χ² {start.chi2_min:.6g}), compiling and running"):
             began = time.perf_counter()
             post = hmc.sample(problem.chi2, problem.space, chains=s["chains"], warmup=s["warmup"], samples=s["samples"], key=s["seed"], init=start.x,
-                              dense_mass=not many, count_warmup=compare)  # fmt: skip
+                              dense_mass=not many, count_warmup=compare, target_accept=s["target_accept"])  # fmt: skip
             nuts_s = time.perf_counter() - began
-        data = files.npz_bytes({"chi2": post.chi2, **{f"samples/{n}": v for n, v in post.samples.items()}}, compress=True)
+        excluded = _excluded(problem, post)
+        arrays = {"chi2": post.chi2, **{f"samples/{n}": v for n, v in post.samples.items()}, **{f"excluded/{n}": v for n, v in excluded.items()}}
         result = {**_result_header(cfg, problem, "sample"), "best_fit": dict(zip(start.names, map(float, start.x))), "chi2_min": float(start.chi2_min),
-                  "posterior": post.to_dict(), "samples_sha256": hashlib.sha256(data).hexdigest()}  # fmt: skip
+                  "posterior": post.to_dict(), "procedure": "two-step" if two_step else "one-step",
+                  "excluded_fraction": {n: float(v.mean()) for n, v in excluded.items()}}  # fmt: skip
+        if two_step:
+            kept = ~np.any([excluded[t.name] for t in problem.filters], axis=0) if problem.filters else np.ones(post.chi2.shape, bool)
+            arrays["kept"] = kept
+            result["two_step"] = _filtered(post, kept, problem.filters)
+        data = files.npz_bytes(arrays, compress=True)
+        result["samples_sha256"] = hashlib.sha256(data).hexdigest()
         if compare:
             result["comparison"] = _compare_metropolis(problem, start, post, nuts_s, s)
         files.write_bytes(out / "samples.npz", data)  # then the summary that names its hash: a pair left by a kill is detected
@@ -383,8 +392,46 @@ def _sample(opts):
         for label, run in (("NUTS", c["nuts"]), ("random-walk Metropolis", c["metropolis"])):
             print(f"{label:23s}: {run['n_evals']} evaluations in {run['wall_s']:.1f} s; ESS min {run['ess_min']:.1f}, "
                   f"median {run['ess_median']:.1f}; min ESS/s {run['ess_min_per_s']:.3g}, max R̂ {run['r_hat_max']:.3f}")  # fmt: skip
+    if excluded:
+        print("draws excluded by each limit: " + ", ".join(f"{n} {100 * f:.3g} %" for n, f in result["excluded_fraction"].items()))
+    if two_step:
+        t = result["two_step"]
+        print(f"two-step: {t['kept']} of {t['draws']} draws survive the filters ({', '.join(t['filters'])}); "
+              + "medians after the cut: " + ", ".join(f"{n} {q['50']:.4g}" for n, q in t["quantiles"].items() if q))  # fmt: skip
     print(f"wrote {out / 'samples.npz'} and {out / 'posterior.json'}")
     return 0
+
+
+def _excluded(problem, post, chunk=4096):
+    """{limit term: (chains, draws) bool}, the draws each limit of the config's constraint files
+    excludes at its confidence level (its χ² above `jaxflav.constraints.exclusion_chi2`)."""
+    import jax
+    import numpy as np
+
+    from jaxflav import constraints
+
+    limits = [t for t in problem.likelihood.constraints if t.kind != "measurement"]
+    if not limits:
+        return {}
+    names = [t.name for t in limits]
+    terms = jax.jit(jax.vmap(lambda x: {n: problem.terms(x)[n] for n in names}))
+    flat = post.flat()
+    values = [terms(flat[i : i + chunk]) for i in range(0, len(flat), chunk)]
+    shape = post.chi2.shape
+    return {t.name: np.concatenate([np.asarray(v[t.name]) for v in values]).reshape(shape) > constraints.exclusion_chi2(t) for t in limits}
+
+
+def _filtered(post, kept, filters):
+    """The two-step summary: how many draws survive the filters, and the quantiles of those."""
+    import numpy as np
+
+    from fits import hmc
+
+    quantiles = {}
+    for n in post.names:
+        x = post.samples[n][kept]
+        quantiles[n] = {f"{q:g}": float(v) for q, v in zip(hmc.QUANTILES, np.percentile(x, hmc.QUANTILES))} if x.size else {}
+    return {"filters": [t.name for t in filters], "draws": int(kept.size), "kept": int(kept.sum()), "quantiles": quantiles}
 
 
 def _compare_metropolis(problem, start, post, nuts_s, s):
@@ -539,6 +586,10 @@ def _plot(opts):
         log = [p.name for p in space.parameters if p.scale == "log"]
         plots.corner(samples, truths=[meta["best_fit"][n] for n in space.names], log=log, path=folder / "corner.png")
         drawn.append("corner.png")
+        if meta["config"].get("model") == "split-dark-sector":
+            from jaxflav.models import split_dark_sector_plots
+
+            drawn += split_dark_sector_plots.figures(folder, meta, data)
     if not drawn:
         raise SystemExit(f"jaxflav plot: {folder} holds no scan (scan.json) or samples (samples.npz) to draw")
     print("wrote " + ", ".join(str(folder / d) for d in drawn))
@@ -695,7 +746,10 @@ def main(argv=None):
         sub.add_argument("--check", action="store_true", help="check the config and the output folder, then stop (writes nothing)")
         if job == "scan":
             sub.add_argument("--restart", action="store_true", help="discard the chunks of an earlier scan in the folder and start over")
-        sub.set_defaults(run=run, restart=False)
+        if job == "sample":
+            sub.add_argument("--two-step", action="store_true",
+                             help="sample the data and [sample] likelihood_limits only, then drop the draws the other limits exclude")  # fmt: skip
+        sub.set_defaults(run=run, restart=False, two_step=False)
     plot = commands.add_parser("plot", help="Δχ² regions of a scan and the corner plot of samples in an output folder")
     plot.add_argument("folder", help="an output folder of jaxflav scan / sample (and fit)")
     plot.set_defaults(run=_plot)

@@ -21,6 +21,12 @@ can predict) and the settings of each job:
     [sample]   chains = 4, warmup = 500, samples = 1000, seed = 0, compare = "none" | "metropolis"
                                              # (a random-walk Metropolis run at NUTS's evaluation
                                              # budget beside it, for ESS per second)
+               target_accept = 0.8            # NUTS's step-size target: raise it (0.95) where steep
+                                             # walls (limits far exceeded) make divergent transitions
+               procedure = "one-step" | "two-step", likelihood_limits = ["(g-2)_mu"]
+                                             # two-step: sample with the data and the limits named
+                                             # in likelihood_limits only, then drop the draws the
+                                             # other limits exclude (a fit-then-filter analysis)
     [scan]     design = "grid" | "sobol" | "random", points = [201, 201] (grid) or N, chunk = 4096, seed = 0
 
 Presets are configs shipped in `jaxflav/presets/` (`jaxflav fit c9-c10`). Every mistake — unknown
@@ -37,16 +43,16 @@ from typing import NamedTuple
 from fits import files
 from fits.scan import make_design
 from fits.space import Parameter, Space
-from jaxflav import likelihood, models, sources
+from jaxflav import constraints, likelihood, models, sources
 
 SECTIONS = {
     "fit": {"starts": int, "method": str, "seed": int},
-    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str},
+    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str, "procedure": str, "likelihood_limits": list, "target_accept": float},
     "scan": {"design": str, "points": (int, list), "chunk": int, "seed": int},
 }
 DEFAULTS = {
     "fit": {"starts": 64, "method": "lbfgs", "seed": 0},
-    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0, "compare": "none"},
+    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0, "compare": "none", "procedure": "one-step", "likelihood_limits": [], "target_accept": 0.8},
     "scan": {"design": "sobol", "points": 100_000, "chunk": 4096, "seed": 0},
 }
 LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust memory or overflow a seed
@@ -57,6 +63,7 @@ LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust m
     "samples": (4, 10**7),
     "chunk": (1, 2**24),
 }
+PROCEDURES = ("one-step", "two-step")  # [sample] procedure: every term in the likelihood, or fit then filter
 TOP = {"description", "model", "measurements", "theory", "treatment", "parameters", "fixed", "out", *SECTIONS}
 MODEL_OPTIONS = ("treatment",)  # top-level keys that are options of the model (`jaxflav.models.Model.options`)
 THEORY = {"none": None, "covariance": "covariance", "nuisances": "nuisances"}  # `theory` in a config → jaxflav.likelihood.THEORY
@@ -207,6 +214,14 @@ def load(preset_or_path) -> Config:
     sample = _section(doc, "sample", where)
     if sample["compare"] not in ("none", "metropolis"):
         raise ValueError(f"{where}: sample.compare must be none or metropolis, got {sample['compare']!r}")
+    if not 0 < sample["target_accept"] < 1:
+        raise ValueError(f"{where}: sample.target_accept must be in (0, 1), got {sample['target_accept']!r}")
+    if sample["procedure"] not in PROCEDURES:
+        raise ValueError(f"{where}: sample.procedure must be one-step or two-step, got {sample['procedure']!r}")
+    limits = {t.name for t in _limits(table)}
+    for name in sample["likelihood_limits"]:
+        if not isinstance(name, str) or name not in limits:
+            raise ValueError(f"{where}: sample.likelihood_limits names {name!r}, not a limit of its constraint files; limits: {', '.join(sorted(limits)) or 'none'}")
     fit = _section(doc, "fit", where)
     if fit["method"] != "lbfgs":  # fits.minimize's projected L-BFGS is the one minimiser
         raise ValueError(f"{where}: fit.method must be lbfgs, got {fit['method']!r}")
@@ -245,8 +260,9 @@ def _fixed(spec, fitted, where):
 class Problem(NamedTuple):
     space: Space
     likelihood: object  # jaxflav.likelihood.Likelihood
-    chi2: object  # physical point (dim,) → χ²
-    terms: object  # physical point (dim,) → {term name: χ²}
+    chi2: object  # physical point (dim,) → χ² (of every term but the filters)
+    terms: object  # physical point (dim,) → {term name: χ²} (every term, the filters too)
+    filters: tuple = ()  # limit terms (jaxflav.constraints.Term) applied to draws afterwards, not in chi2
 
     @property
     def chi2_sm(self):
@@ -271,14 +287,25 @@ def branches(config: Config) -> list:
     return [dict(zip(open_signs, combo)) for combo in itertools.product(*(model.values[s] for s in open_signs))]
 
 
-def problem(config: Config) -> Problem:
-    """The χ² of a config: its model against its measurement files (`jaxflav.likelihood.Likelihood`)."""
+def _limits(measurements):
+    """The limit terms (`upper_limit`, `limit_curve`) of the constraint files among `measurements`."""
+    names = measurements if isinstance(measurements, tuple) else (measurements,)
+    return tuple(t for n in names if sources.kind(n) == "constraints" for t in constraints.load(n) if t.kind != "measurement")
+
+
+def problem(config: Config, two_step=False) -> Problem:
+    """The χ² of a config: its model against its measurement files (`jaxflav.likelihood.Likelihood`).
+    `two_step`: the limits not named in [sample] likelihood_limits leave the χ² and become the
+    Problem's `filters` (the paper-style procedure: sample the data, then cut)."""
     names = config.measurements if isinstance(config.measurements, tuple) else (config.measurements,)
     like = likelihood.Likelihood(models.get(config.model, config.options), names, config.fixed, [p.name for p in config.parameters], config.theory)
     nuisances = [Parameter(n, prior="chi2", mean=0.0, sigma=1.0) for n in like.nuisance_parameters]  # their prior is in the χ²
     space = Space(config.parameters + tuple(nuisances))
     terms = lambda x: like.terms(space.as_dict(x))  # noqa: E731
-    return Problem(space, like, lambda x: sum(terms(x).values()), terms)
+    kept = set(config.sample["likelihood_limits"])
+    filters = tuple(t for t in like.constraints if t.kind != "measurement" and t.name not in kept) if two_step else ()
+    cut = {t.name for t in filters}
+    return Problem(space, like, lambda x: sum(v for k, v in terms(x).items() if k not in cut), terms, filters)
 
 
 def as_json(config: Config) -> dict:

@@ -249,6 +249,15 @@ def _erfinv(p):
     return NormalDist().inv_cdf((1 + p) / 2) / math.sqrt(2)
 
 
+def exclusion_chi2(term):
+    """The χ² of a limit term (`upper_limit`, `limit_curve`) at its limit: above it a point is
+    excluded at the term's confidence level (the prediction, background added, exceeds the limit)."""
+    if term.kind == "measurement":
+        raise ValueError(f"constraint {term.name!r} is a measurement, not a limit")
+    cl = term.cl if term.kind == "upper_limit" else term.curve.cl
+    return 2 * _erfinv(cl) ** 2
+
+
 def chi2_terms(terms, predictions: dict, mass=None) -> dict:
     """{term name: χ²} for `predictions` (observable → value) and the boson mass (GeV)."""
     out = {}

@@ -303,3 +303,108 @@ def test_on_shell_rates_are_the_narrow_width_limit_of_the_engines_bins(name, pro
     flipped = res._replace(a=-res.a, b=-res.b)
     resonant = (float(predict(res)[0]) + float(predict(flipped)[0])) / 2 - float(predict(None)[0])
     assert resonant == pytest.approx(nwa, rel=1e-4)
+
+
+def test_exclusion_chi2_is_the_terms_chi2_at_its_limit():
+    """A limit's χ² equals `exclusion_chi2` where the prediction reaches the limit (95.45 %: 2σ, χ² 4)."""
+    from jaxflav import constraints
+
+    terms = {t.name: t for t in constraints.load("darme2020_constraints")}
+    for name in ("(g-2)_mu", "B->K+inv CLEO", "Drell-Yan"):
+        t = terms[name]
+        at = constraints.chi2_terms([t], {t.observable: t.limit}, 3.0)[name]
+        assert float(at) == pytest.approx(constraints.exclusion_chi2(t), rel=1e-12)
+    assert constraints.exclusion_chi2(terms["(g-2)_mu"]) == pytest.approx(4.0, rel=1e-9)
+    with pytest.raises(ValueError, match="measurement"):
+        constraints.exclusion_chi2(terms["(g-2)_mu"]._replace(kind="measurement"))
+
+
+def _preset_text(region="high", **sample):
+    import importlib.resources
+
+    import re
+
+    text = (importlib.resources.files("jaxflav") / f"presets/split-dark-sector-{region}.toml").read_text()
+    for key, value in sample.items():
+        text = re.sub(rf"^{key} = .*$", f"{key} = {value}", text, flags=re.M) if re.search(rf"^{key} = ", text, re.M) else text.replace("[sample]\n", f"[sample]\n{key} = {value}\n")
+    return text
+
+
+@pytest.mark.parametrize("sample, match", [({"procedure": '"three-step"'}, "sample.procedure"), ({"target_accept": "1.5"}, "target_accept"),
+                                           ({"target_accept": "nan"}, "target_accept")])  # fmt: skip
+def test_sample_settings_are_checked(tmp_path, sample, match):
+    from jaxflav import config
+
+    path = tmp_path / "c.toml"
+    path.write_text(_preset_text(**sample))
+    with pytest.raises(ValueError, match=match):
+        config.load(path)
+    path.write_text(_preset_text().replace('likelihood_limits = ["(g-2)_mu"]', 'likelihood_limits = ["(g-2)_muon"]'))
+    with pytest.raises(ValueError, match=r"likelihood_limits names '\(g-2\)_muon'"):
+        config.load(path)
+
+
+def test_two_step_problem_samples_the_data_and_g_minus_2_and_filters_the_rest():
+    """The paper's procedure (§4): the data and (g − 2) in the χ², every other limit a filter; the
+    one-step χ² is their sum."""
+    from jaxflav import config
+
+    cfg = config.load("split-dark-sector-high")
+    assert cfg.sample["likelihood_limits"] == ["(g-2)_mu"]
+    cfg = cfg._replace(measurements="darme2020_constraints")  # the data's terms are a sum like any other, and slow to compile
+    one, two = config.problem(cfg), config.problem(cfg, two_step=True)
+    assert one.filters == () and {t.name for t in two.filters} == {
+        "Bs mixing (Eq. 13)", "Drell-Yan", "B->K+inv CLEO", "B->K+inv BaBar 2010 low q2", "B->K+inv BaBar 2010 high q2", "B0->K*0(V->mumu) LHCb"}
+    x = jnp.array([3.0, 1.0, 0.05, -0.44, 1.0])  # B⁺ → K⁺χχ̄ on shell: excluded by CLEO
+    chi2, terms = jax.jit(lambda x: (two.chi2(x), two.terms(x)))(x)  # one compilation
+    cut = {t.name for t in two.filters}
+    assert float(terms["B->K+inv CLEO"]) > 100
+    assert float(chi2) == pytest.approx(sum(float(v) for k, v in terms.items() if k not in cut), rel=1e-12)
+    assert one.terms is not None and float(chi2) < sum(float(v) for v in terms.values()) - 100
+
+
+def test_figures_2_to_6_are_drawn_from_draws_and_their_masks(tmp_path):
+    """`jaxflav plot` of a split-dark-sector sample: Figs. 2–3 from the model, 4 (or 5) and 6 from the
+    draws coloured by the limits that exclude them; Fig. 3's bound is where the strongest B → K(*)
+    limit is saturated."""
+    pytest.importorskip("matplotlib")
+    from jaxflav import constraints
+    from jaxflav.models import split_dark_sector_plots as plots
+
+    rng = np.random.default_rng(0)
+    n = 60
+    draws = {"m_V": rng.uniform(2, 15, n), "r": rng.uniform(0.1, 10, n), "g_mu_V": rng.uniform(1e-3, 0.2, n), "r_AV": rng.uniform(-1, 0, n), "g_D": rng.uniform(0, 4, n)}
+    arrays = {f"samples/{k}": v.reshape(2, -1) for k, v in draws.items()} | {f"excluded/{k}": (draws["m_V"] < 4.8).reshape(2, -1) for k in plots.B_TO_K}
+    np.savez(tmp_path / "samples.npz", **arrays)
+    meta = {"config": {"model": "split-dark-sector", "fixed": {"sign_r": -1.0}}}
+    drawn = plots.figures(tmp_path, meta, np.load(tmp_path / "samples.npz"))
+    assert drawn == ["figure_2_g_Vbs_m_Phi.png", "figure_3_g_Vbs_bound.png", "figure_4_m_V_couplings.png", "figure_6_g_D_r.png"]
+    assert all((tmp_path / d).stat().st_size > 5000 for d in drawn)
+
+    m_chi, g_d = plots.FIG3_CASES[0]
+    (g_max,) = plots._bound(np.array([3.0]), m_chi, g_d)
+    r = g_max / float(sds.g_tilde({"r": 1.0, "m_chi": m_chi}))
+    out = sds.b_to_k_searches({**sds.FIXED, "m_V": 3.0, "r": r, "g_mu_V": plots.FIG3_G_MU_V, "r_AV": 0.0, "g_D": g_d, "m_chi": m_chi})
+    ratios = [float(out[t.observable]) / t.limit for t in constraints.load("darme2020_constraints") if t.name in plots.B_TO_K]
+    assert max(ratios) == pytest.approx(1.0, rel=1e-9)
+
+
+@pytest.mark.slow
+def test_sample_two_step_keeps_the_draws_the_filters_allow(tmp_path, capsys):
+    """`jaxflav sample --two-step`: the draws carry every limit's exclusion mask, `kept` is the
+    draws no filter excludes, and the filtered quantiles are theirs."""
+    import json
+
+    from jaxflav import cli
+
+    text = _preset_text(chains=2, warmup=20, samples=20).replace("starts = 32", "starts = 2")
+    text = text.replace('measurements = ["bsmumu-2019", "darme2020_constraints"]', 'measurements = "darme2020_constraints"')
+    (tmp_path / "c.toml").write_text(text)
+    assert cli.main(["sample", str(tmp_path / "c.toml"), "--out", str(tmp_path / "out"), "--two-step"]) == 0
+    result = json.loads((tmp_path / "out/posterior.json").read_text())
+    data = np.load(tmp_path / "out/samples.npz")
+    assert result["procedure"] == "two-step" and "(g-2)_mu" not in result["two_step"]["filters"]
+    masks = np.array([data[f"excluded/{n}"] for n in result["two_step"]["filters"]])
+    assert np.array_equal(data["kept"], ~masks.any(axis=0)) and result["two_step"]["kept"] == int(data["kept"].sum())
+    assert set(result["excluded_fraction"]) == {n.removeprefix("excluded/") for n in data.files if n.startswith("excluded/")}
+    assert "two-step:" in capsys.readouterr().out

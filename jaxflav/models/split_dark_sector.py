@@ -242,9 +242,21 @@ OUTPUTS = ("g_tilde", "Gamma_V", "Delta_a_mu", "C1_Bs", "BR(B+->K+V)", "BR(V->ch
            "Drell-Yan ratio", "trident ratio", "epsilon", "Omega h2", "BR(Bs->mumu)",
            "BR(B+->K+chichi, q2<2.4^2)", "BR(B+->K+chichi, 3.4^2<q2<4^2)", "|g_tilde|/m_V",
            "BR(B0->K*0V)", "BR(B0->K*0V, V->mumu)")  # fmt: skip
+"""The names `observables` returns."""
 BABAR_2010_REGIONS = {"BR(B+->K+chichi, q2<2.4^2)": (0.0, 2.4**2), "BR(B+->K+chichi, 3.4^2<q2<4^2)": (3.4**2, 4.0**2)}
 """Appendix A's q² windows (GeV²) of the BaBar 2010 semileptonic-tag limits."""
-"""The names `observables` returns."""
+
+
+def b_to_k_searches(point, inputs=sm_inputs.DEFAULT):
+    """The branching fractions the B → K(*) searches bound (§3.1, Appendix A), by output name:
+    BR(B⁺ → K⁺χχ̄) in all and in BaBar 2010's q² windows (Eq. 22), and BR(B⁰ → K*⁰V) with
+    BR(B⁰ → K*⁰V) BR(V → μμ) (Eq. 23); `point` complete (FIXED merged in)."""
+    to_br = inputs.tau_Bp / sm_inputs.HBAR
+    out = {"BR(B+->K+chichi)": to_br * b_to_k_chichi_width(point, inputs=inputs)}
+    out |= {name: to_br * b_to_k_chichi_width(point, inputs=inputs, q2_range=window) for name, window in BABAR_2010_REGIONS.items()}
+    out["BR(B0->K*0V)"] = inputs.tau_B0 / sm_inputs.HBAR * b_to_kstar_width(point, inputs)
+    out["BR(B0->K*0V, V->mumu)"] = out["BR(B0->K*0V)"] * safe_math.div_safe(muon_width(point, inputs.m_mu), width(point, inputs.m_mu))
+    return out
 
 
 def observables(point, inputs=sm_inputs.DEFAULT, treatment="full"):
@@ -256,22 +268,18 @@ def observables(point, inputs=sm_inputs.DEFAULT, treatment="full"):
     p = {**FIXED, **point}
     to_br = inputs.tau_Bp / sm_inputs.HBAR
     gamma = width(p, inputs.m_mu)
-    out = {
+    return {
         "g_tilde": g_tilde(p),
         "Gamma_V": gamma,
         "Delta_a_mu": delta_a_mu(p, inputs.m_mu),
         "C1_Bs": c1_bs(p),
         "BR(B+->K+V)": to_br * b_to_k_width(p, inputs=inputs),
         "BR(V->chichi)": safe_math.div_safe(dark_width(p), gamma),
-        "BR(B+->K+chichi)": to_br * b_to_k_chichi_width(p, inputs=inputs),
         "Drell-Yan ratio": drell_yan_ratio(p),
         "trident ratio": trident_ratio(p),
         "epsilon": kinetic_mixing(p, inputs),
         "Omega h2": relic_density(p, m_mu=inputs.m_mu),
         "BR(Bs->mumu)": vector_boson.bs_mumu()[0](resonance(p, inputs, treatment))[0],
-        **{name: to_br * b_to_k_chichi_width(p, inputs=inputs, q2_range=window) for name, window in BABAR_2010_REGIONS.items()},
         "|g_tilde|/m_V": jnp.abs(g_tilde(p)) / p["m_V"],  # GeV⁻³: Eq. 13's B_s-mixing bound is on it
-        "BR(B0->K*0V)": inputs.tau_B0 / sm_inputs.HBAR * b_to_kstar_width(p, inputs),
+        **b_to_k_searches(p, inputs),
     }
-    out["BR(B0->K*0V, V->mumu)"] = out["BR(B0->K*0V)"] * safe_math.div_safe(muon_width(p, inputs.m_mu), gamma)
-    return out

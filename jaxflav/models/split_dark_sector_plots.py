@@ -1,0 +1,149 @@
+"""Figs. 2–6 of the split-dark-sector paper (seed 003_063abde38b23e6be.txt) for `jaxflav plot`.
+
+Figs. 2 and 3 are curves of the model alone: g_Vbs(3.5 GeV²) = 3.5 GeV² · g̃ against m_Φ (Eq. 11),
+and the largest g_Vbs(3.5 GeV²) the B → K(*) limits of `jaxflav/data/darme2020_constraints.toml`
+allow against m_V (every limit is quadratic in g̃, so its bound is g̃₀ √(limit/BR(g̃₀))). Figs. 4–6
+are the draws of a `jaxflav sample` of a split-dark-sector config, coloured by the limits that
+exclude them (`samples.npz`'s `excluded/<term>` masks, each limit at its confidence level): all
+draws (the paper's yellow: data and (g − 2) fitted), those B → K + invisible allows by CLEO alone
+(purple) and by every B → K(*) limit (green), and the Drell–Yan-excluded ones (red, Fig. 6). The
+lines are the paper's: the Drell–Yan edge for g_μ^A = −0.44 g_μ^V (Eq. 26, m_V = 1–5 GeV), the
+trident bound (Eq. 27, only with a neutrino coupling) and the (g − 2) 2σ bound with g_μ^A = 0.
+Fig. 6's B_s-mixing shading needs the R_BB bound on C₁ (Eq. 17), which the paper does not print;
+it is left out.
+"""
+
+import numpy as np
+
+Q2_REFERENCE = 3.5  # GeV², the paper's "indicative momentum transfer" of Figs. 2 and 3
+G_BS_SIMPLIFIED = 5e-6  # g_bs of the simplified Z′ fit the paper compares with (§4, ref. [18])
+FIG2_R = (0.1, 1.0, 10.0)  # |g_D Q_Φ y_s y_b|
+FIG3_CASES = ((1e-3, 1.0), (1e-3, 0.1), (5.0, 1.0))  # (m_χ GeV, g_D); the paper's m_χ = 5 GeV case is the third
+FIG3_G_MU_V = 0.01  # g_μ^V of Fig. 3 (V → μμ against V → χχ̄); r_AV = 0
+B_TO_K = ("B->K+inv CLEO", "B->K+inv BaBar 2010 low q2", "B->K+inv BaBar 2010 high q2", "B0->K*0(V->mumu) LHCb")
+CLEO = "B->K+inv CLEO"
+DRELL_YAN = "Drell-Yan"
+LABELS = {"m_V": "m_V (GeV)", "g_mu_V": "g_μ^V", "r": "r = |g_D Q_Φ y_s y_b|", "g_D": "g_D", "g_tilde": "|g̃| (GeV⁻²)"}
+
+
+def _g_vbs(m_phi, m_chi, r):
+    from jaxflav.models import split_dark_sector as sds
+
+    return np.asarray([Q2_REFERENCE * abs(float(sds.g_tilde({"r": r, "m_chi": m_chi, "m_Phi": m}))) for m in m_phi])
+
+
+def figure_2(path):
+    """g_Vbs(3.5 GeV²) against m_Φ for r = 0.1, 1, 10, m_χ = 1 MeV (solid) and 1 GeV (dashed)."""
+    from fits import plots
+
+    m_phi = np.geomspace(1e3, 1e4, 60)
+    lines = {f"r = {r:g}, m_χ = {label}": (m_phi, _g_vbs(m_phi, m_chi, r), style)
+             for r in FIG2_R for m_chi, label, style in ((1e-3, "1 MeV", "-"), (1.0, "1 GeV", "--"))}  # fmt: skip
+    lines["simplified Z′ fit (g_bs)"] = (m_phi, np.full_like(m_phi, G_BS_SIMPLIFIED), ":")
+    return plots.curves(None, lines, labels=("m_Φ (GeV)", "g_Vbs(3.5 GeV²)"), scales=("log", "log"), path=path)
+
+
+def _bound(masses, m_chi, g_d):
+    """The largest g̃ (GeV⁻²) the B → K(*) limits allow at each m_V, for g_μ^V = FIG3_G_MU_V."""
+    import jax
+
+    from jaxflav import constraints
+    from jaxflav.models import split_dark_sector as sds
+
+    terms = {t.name: t for t in constraints.load("darme2020_constraints") if t.name in B_TO_K}
+    g0 = 1e-8
+    r0 = g0 / float(sds.g_tilde({"r": 1.0, "m_chi": m_chi}))  # the r that gives g̃ = g0
+
+    def ratios(m):
+        p = {**sds.FIXED, "m_V": m, "r": r0, "g_mu_V": FIG3_G_MU_V, "r_AV": 0.0, "g_D": g_d, "m_chi": m_chi}
+        out = sds.b_to_k_searches(p)
+        return {n: out[t.observable] for n, t in terms.items()}
+
+    values = jax.jit(jax.vmap(ratios))(np.asarray(masses))
+    bound = np.full(len(masses), np.inf)
+    for name, t in terms.items():
+        br = np.asarray(values[name])
+        inside = np.ones(len(masses), bool) if t.mass_windows is None else np.any([(masses >= lo) & (masses <= hi) for lo, hi in t.mass_windows], axis=0)
+        with np.errstate(divide="ignore"):
+            g = np.where(inside & (br > 0), g0 * np.sqrt(t.limit / np.where(br > 0, br, 1.0)), np.inf)
+        bound = np.minimum(bound, g)
+    return bound
+
+
+def figure_3(path):
+    """The B → K(*) upper bound on g_Vbs(3.5 GeV²) against m_V, for three (m_χ, g_D)."""
+    from fits import plots
+
+    masses = np.geomspace(0.02, 6.0, 160)
+    lines = {f"m_χ = {m_chi:g} GeV, g_D = {g_d:g}": (masses, Q2_REFERENCE * _bound(masses, m_chi, g_d), "-") for m_chi, g_d in FIG3_CASES}
+    return plots.curves(None, lines, labels=("m_V (GeV)", "largest g_Vbs(3.5 GeV²)"), scales=("log", "log"), path=path)
+
+
+def _groups(excluded, n):
+    """The draws' colour groups: all (yellow), allowed by CLEO (purple), by every B → K(*) limit (green)."""
+    every = np.ones(n, bool)
+    cleo = ~excluded[CLEO] if CLEO in excluded else every
+    allowed = ~np.any([excluded[k] for k in B_TO_K if k in excluded], axis=0) if any(k in excluded for k in B_TO_K) else every
+    return [("fit: data and (g − 2)", every, "#f2c318", "."),
+            ("allowed by CLEO B → K + inv.", cleo, "#8e44ad", "."),
+            ("allowed by every B → K(*) limit", allowed, "#2ca02c", ".")]  # fmt: skip
+
+
+def _mass_lines(ax, low, high):
+    """Fig. 4's lines on the (m_V, g_μ^V) axes: Drell–Yan edge (g_A = −0.44 g_V), trident, (g − 2) with g_A = 0."""
+    from kernels import loop_functions
+
+    from jaxflav import inputs
+
+    m = np.linspace(low, high, 200)
+    dy = (m >= 1.0) & (m <= 5.0)
+    edge = 5.6e-2 * (1 + 0.13 * m) / np.sqrt(1 + 0.44**2)
+    ax.fill_between(m[dy], edge[dy], 1.0, color="#888888", alpha=0.4, linewidth=0, label="Drell–Yan excluded (g_A = −0.44 g_V)")
+    ax.plot(m, np.maximum(0.002 * m, 0.001), ":", color="#8e44ad", label="trident (with a ν coupling)")
+    unit = np.asarray([float(loop_functions.delta_g_minus_2(inputs.DEFAULT.m_mu / v, 1.0, 0.0)) for v in m])
+    ax.plot(m, np.sqrt(4e-9 / unit), "-", color="#5dade2", label="(g − 2) 2σ, g_A = 0")
+
+
+def figures(folder, meta, data):
+    """Draw figure_2/3 and, from the draws, figure_{4|5}_m_V_g_mu_V, figure_{4|5}_m_V_g_tilde and
+    figure_6_g_D_r in `folder`; returns the file names written."""
+    from fits import plots
+    from jaxflav.models import split_dark_sector as sds
+
+    drawn = []
+    for name, draw in (("figure_2_g_Vbs_m_Phi.png", figure_2), ("figure_3_g_Vbs_bound.png", figure_3)):
+        draw(folder / name)
+        drawn.append(name)
+    names = [k.removeprefix("samples/") for k in data.files if k.startswith("samples/")]
+    if not {"m_V", "g_mu_V", "r"} <= set(names):
+        return drawn
+    s = {n: np.ravel(data[f"samples/{n}"]) for n in names}
+    excluded = {k.removeprefix("excluded/"): np.ravel(data[k]) for k in data.files if k.startswith("excluded/")}
+    fixed = meta["config"].get("fixed", {})
+    point = {k: fixed[k] for k in ("m_chi", "m_Phi") if k in fixed}
+    g_tilde = np.abs(s["r"]) * abs(float(sds.g_tilde({**point, "r": 1.0})))
+    low = float(np.min(s["m_V"])) < 2.0 and float(np.max(s["m_V"])) <= 2.0
+    fig_no = 5 if low else 4
+    groups = _groups(excluded, len(s["m_V"]))
+    fig = plots.selected_points([(LABELS["m_V"], LABELS["g_mu_V"], s["m_V"], s["g_mu_V"]), (LABELS["m_V"], LABELS["g_tilde"], s["m_V"], g_tilde)], groups, figsize=(10, 5.2))
+    ax = fig.axes[0]
+    _mass_lines(ax, float(np.min(s["m_V"])), float(np.max(s["m_V"])))
+    for a in fig.axes:
+        a.set_yscale("log")
+    ax.set_ylim(np.min(s["g_mu_V"]) / 2, 1.0)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.15), ncol=2, frameon=False, fontsize="x-small")
+    name = f"figure_{fig_no}_m_V_couplings.png"
+    plots.save(fig, folder / name)
+    drawn.append(name)
+    if "g_D" in s:
+        allowed = groups[2][1]
+        heavy = s["m_V"] > 8.0
+        dy = excluded.get(DRELL_YAN, np.zeros(len(heavy), bool))
+        fig = plots.selected_points([(LABELS["g_D"], LABELS["r"], s["g_D"], s["r"])],
+                                    [("allowed, m_V < 8 GeV", allowed & ~heavy, "#2ca02c", "*"), ("allowed, m_V > 8 GeV", allowed & heavy, "#1f45c8", "o"),
+                                     ("excluded by Drell–Yan", dy, "#d62728", ".")], figsize=(5.2, 4.2))  # fmt: skip
+        fig.axes[0].set_yscale("log")
+        name = "figure_6_g_D_r.png"
+        plots.save(fig, folder / name)
+        drawn.append(name)
+    return drawn
