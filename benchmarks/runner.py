@@ -77,7 +77,7 @@ def report(results):
     print(f"\ndevice: {jax.devices()[0].device_kind} ({jax.default_backend()}), jax {jax.__version__}")
 
 
-MODULES = ("kernels_bench", "bsll_bench", "global_bench", "theory_bench", "dark_z_bench", "bl23_bench", "massless_dark_photon_bench", "fits_bench", "fits_bench_hmc", "fits_bench_scan")
+MODULES = ("kernels_bench", "bsll_bench", "global_bench", "theory_bench", "dark_z_bench", "bl23_bench", "massless_dark_photon_bench", "fits_bench", "fits_bench_hmc", "fits_bench_scan", "split_dark_sector_bench")
 """Benchmark modules, each with a BENCHMARKS dict name → bench(rng, scale) → Result."""
 
 

@@ -51,6 +51,8 @@ class Posterior(NamedTuple):
     acceptance statistic after warmup; `num_steps`: (chains, draws) leapfrog steps per draw;
     `warmup_steps`: leapfrog steps spent in warmup (all chains), or None when not counted
     (`sample(count_warmup=False)`). Every leapfrog step is one evaluation of χ² with its gradient.
+    `softened`: draws beyond the cap of `sample(soften=…)`, where the sampled density is not the
+    posterior's (0 in a sound run).
     """
 
     names: tuple
@@ -62,6 +64,7 @@ class Posterior(NamedTuple):
     accept_rate: float
     num_steps: np.ndarray
     warmup_steps: int
+    softened: int = 0
 
     @property
     def chains(self):
@@ -113,6 +116,7 @@ class Posterior(NamedTuple):
             f"{self.chains} chains × {self.draws} draws; {self.divergences} divergent; "
             f"acceptance {self.accept_rate:.3f}; χ²_min {np.min(self.chi2):.6g}; {self.n_evals} gradient evaluations"
             + ("" if self.warmup_steps is not None else " after warmup")
+            + (f"; {self.softened} draws beyond the softening cap" if self.softened else "")
         )
         return "\n".join(lines)
 
@@ -136,6 +140,7 @@ class Posterior(NamedTuple):
             "chi2_min": _number(np.min(self.chi2)),
             "n_evals": self.n_evals,
             "warmup_steps": self.warmup_steps,
+            "softened": int(self.softened),
         }
 
 
@@ -168,42 +173,60 @@ def potential(chi2, space):
     return U
 
 
+def soft(chi2, cap):
+    """χ² below `cap`, cap·(1 + ln(χ²/cap)) above: continuous with its first derivative, and the
+    log of a wall's χ² grows as gently as its argument (`sample(soften=…)`)."""
+    above = chi2 > cap
+    return jnp.where(above, cap * (1 + jnp.log(jnp.where(above, chi2, cap) / cap)), chi2)
+
+
+def _unsoft(value, cap):
+    """The χ² whose `soft` is `value`."""
+    above = value > cap
+    return jnp.where(above, cap * jnp.exp(jnp.where(above, value, cap) / cap - 1), value)
+
+
+def pull_in(space, u):
+    """Unconstrained points with every bounded coordinate within ±U_MAX (a start on a bound is ±inf)."""
+    return jnp.where(space.bounded, jnp.clip(u, -U_MAX, U_MAX), u)
+
+
 def _starts(U, space, key, chains, init):
-    """Unconstrained starting points (chains, dim) where U and its gradient are finite."""
+    """Unconstrained starting points (chains, dim) where U and its gradient are finite, and U there."""
     value_and_grad = jax.jit(jax.vmap(jax.value_and_grad(U)))
 
     def finite(u):
         v, g = value_and_grad(u)
         return np.asarray(jnp.isfinite(v) & jnp.all(jnp.isfinite(g), axis=-1))
 
-    def pull_in(u):
-        return jnp.where(space.bounded, jnp.clip(u, -U_MAX, U_MAX), u)
+    def with_values(u):
+        return u, value_and_grad(u)[0]
 
     if init is not None:
         x0 = np.asarray(init, dtype=float)
         if x0.ndim == 2:  # one start per chain, used as given
-            u = pull_in(space.to_unconstrained(jnp.asarray(x0, jnp.result_type(float))))
+            u = pull_in(space, space.to_unconstrained(jnp.asarray(x0, jnp.result_type(float))))
             ok = finite(u)
             if not ok.all():
                 bad = int(np.argmin(ok))
                 raise ValueError(f"init: χ² or its gradient is not finite at chain {bad}'s start {space.as_dict(x0[bad])}")
-            return u
-        u0 = pull_in(space.to_unconstrained(jnp.asarray(x0, jnp.result_type(float))))
+            return with_values(u)
+        u0 = pull_in(space, space.to_unconstrained(jnp.asarray(x0, jnp.result_type(float))))
         sigma = np.array([1.0 if b else p.sigma for b, p in zip(space.bounded, space.parameters)])
         noise = INIT_JITTER * sigma * jax.random.normal(key, (chains, space.dim), u0.dtype)
         u = u0 + noise.at[0].set(0.0)  # chain 0 starts exactly at init
         ok = finite(u)
         if not ok[0]:
             raise ValueError(f"init: χ² or its gradient is not finite at {space.as_dict(x0)}")
-        return jnp.where(ok[:, None], u, u0)  # a jittered start that fails falls back to init itself
+        return with_values(jnp.where(ok[:, None], u, u0))  # a jittered start that fails falls back to init itself
 
     found = []
     for attempt in range(INIT_TRIES):
         x = space.sample_prior(jax.random.fold_in(key, attempt), chains)
-        u = pull_in(space.to_unconstrained(x))
+        u = pull_in(space, space.to_unconstrained(x))
         found.extend(u[np.flatnonzero(finite(u))])
         if len(found) >= chains:
-            return jnp.stack(found[:chains])
+            return with_values(jnp.stack(found[:chains]))
     raise ValueError(
         f"χ² or its gradient is not finite at {chains * INIT_TRIES - len(found)} of {chains * INIT_TRIES} "
         f"prior draws; give `init`, a point where χ² is finite"
@@ -239,6 +262,7 @@ def sample(
     chain_method="vectorized",
     progress_bar=False,
     count_warmup=False,
+    soften=None,
 ):
     """Draw `samples` posterior points per chain with NUTS after `warmup` adaptation steps.
 
@@ -254,6 +278,12 @@ def sample(
     `count_warmup`: also count the leapfrog steps of the warmup (`Posterior.warmup_steps`), at the
     price of compiling warmup and sampling apart (one compile otherwise). `samples` ≥ 4 (split-R̂
     halves each chain).
+    `soften`: a Δχ² > 0, or None. Above the cap χ²_start + soften (χ²_start: at `init`, else the
+    lowest of the chains' starts) the sampled χ² is `soft(χ², cap)`, which grows as ln χ²: the
+    steep walls of far-exceeded limits (χ² ~ 10¹⁰ a few σ into a cut) then no longer force a step
+    size that wastes the run on tiny leapfrog steps. Below the cap the density is the posterior's
+    exactly; the posterior mass above it is below e^{−soften/2} (e^{−25} for 50), which
+    `Posterior.softened` confirms by counting the draws there.
 
     Returns a `Posterior`. Raises ValueError for bad arguments (before anything is compiled; chi2
     is only traced, to check that it returns a scalar), and when no start with a finite χ² and
@@ -278,9 +308,17 @@ def sample(
         got = getattr(out, "shape", type(out).__name__)
         raise ValueError(f"chi2 must return a scalar, got {got} for a point of shape ({space.dim},)")
 
-    U = potential(chi2, space)
+    if soften is not None and (isinstance(soften, bool) or not isinstance(soften, numbers.Real) or not soften > 0):
+        raise ValueError(f"soften must be a Δχ² > 0 or None, got {soften!r}")
+    soften = None if soften is not None and math.isinf(soften) else soften
     init_key, run_key = jax.random.split(key)
-    u0 = _starts(U, space, init_key, chains, init)
+    u0, U0 = _starts(potential(chi2, space), space, init_key, chains, init)
+    cap = math.inf
+    if soften is not None:
+        x0 = jnp.clip(space.to_physical(u0), space.low, space.high)
+        at_starts = 2.0 * (U0 + space.log_prior(x0) + space.log_abs_det_jacobian(u0))
+        cap = float(at_starts[0] if init is not None and np.ndim(init) == 1 else jnp.min(at_starts)) + float(soften)
+    U = potential(chi2 if soften is None else (lambda x: soft(chi2(x), cap)), space)
     kernel = NUTS(
         potential_fn=U,
         target_accept_prob=float(target_accept),
@@ -308,7 +346,7 @@ def sample(
     fields = mcmc.get_extra_fields(group_by_chain=True)
     x = jnp.clip(space.to_physical(u), space.low, space.high)
     # χ² of every draw from the potential NUTS already computed: χ² = 2(U + ln π + ln|∂x/∂u|).
-    chi2_draws = 2.0 * (fields["potential_energy"] + space.log_prior(x) + space.log_abs_det_jacobian(u))
+    chi2_draws = _unsoft(2.0 * (fields["potential_energy"] + space.log_prior(x) + space.log_abs_det_jacobian(u)), cap)
     x = np.asarray(x)
     names = space.names
     r_hat = {n: float(split_gelman_rubin(x[..., i])) for i, n in enumerate(names)}
@@ -323,6 +361,7 @@ def sample(
         accept_rate=float(np.mean(fields["accept_prob"])),
         num_steps=np.asarray(fields["num_steps"]),
         warmup_steps=warmup_steps,
+        softened=int(np.sum(np.asarray(chi2_draws) > cap)),
     )
 
 
@@ -354,12 +393,13 @@ def random_walk(chi2, space, *, chains=4, steps=10000, key=None, init=None, prop
     (a covariance there; default the identity), s started at 2.38/√dim (Roberts et al.) and
     adapted towards RW_TARGET_ACCEPT during the first half of the `steps` of each chain
     (Robbins–Monro on ln s, one scale shared by the chains), then fixed; the second half is
-    returned. `init`: a physical point every chain starts from. One χ² evaluation per step."""
+    returned. `init`: a physical point every chain starts from (on a bound: pulled in as `sample`
+    does). One χ² evaluation per step."""
     chains, steps = _count(chains, "chains", 1), _count(steps, "steps", 8)
     U = potential(chi2, space)
     key = prng_key(key)
     x0 = space.check_point(np.asarray(init if init is not None else space.sample_prior(key, 1)[0], dtype=float), "init")
-    u0 = jnp.broadcast_to(space.to_unconstrained(jnp.asarray(x0)), (chains, space.dim))
+    u0 = jnp.broadcast_to(pull_in(space, space.to_unconstrained(jnp.asarray(x0))), (chains, space.dim))
     L = jnp.linalg.cholesky(jnp.eye(space.dim) if proposal is None else jnp.asarray(proposal))
     U_batch = jax.vmap(U)
     half = steps // 2

@@ -363,10 +363,12 @@ def _sample(opts):
         with _heartbeat(f"sample: {steps} from the best fit (χ² {start.chi2_min:.6g}), compiling and running"):
             began = time.perf_counter()
             post = hmc.sample(problem.chi2, problem.space, chains=s["chains"], warmup=s["warmup"], samples=s["samples"], key=s["seed"], init=start.x,
-                              dense_mass=not many, count_warmup=compare, target_accept=s["target_accept"])  # fmt: skip
+                              dense_mass=not many, count_warmup=compare, target_accept=s["target_accept"],
+                              soften=s["soften"])  # fmt: skip
             nuts_s = time.perf_counter() - began
-        excluded = _excluded(problem, post)
-        arrays = {"chi2": post.chi2, **{f"samples/{n}": v for n, v in post.samples.items()}, **{f"excluded/{n}": v for n, v in excluded.items()}}
+        terms, excluded = _term_values(problem, post)
+        arrays = {"chi2": post.chi2, **{f"samples/{n}": v for n, v in post.samples.items()}, **{f"terms/{n}": v for n, v in terms.items()},
+                  **{f"excluded/{n}": v for n, v in excluded.items()}}  # fmt: skip
         result = {**_result_header(cfg, problem, "sample"), "best_fit": dict(zip(start.names, map(float, start.x))), "chi2_min": float(start.chi2_min),
                   "posterior": post.to_dict(), "procedure": "two-step" if two_step else "one-step",
                   "excluded_fraction": {n: float(v.mean()) for n, v in excluded.items()}}  # fmt: skip
@@ -402,23 +404,21 @@ def _sample(opts):
     return 0
 
 
-def _excluded(problem, post, chunk=4096):
-    """{limit term: (chains, draws) bool}, the draws each limit of the config's constraint files
-    excludes at its confidence level (its χ² above `jaxflav.constraints.exclusion_chi2`)."""
+def _term_values(problem, post, chunk=4096):
+    """({term: (chains, draws) χ²}, {limit: (chains, draws) bool}): every term's χ² at every draw,
+    and the draws each limit of the config's constraint files excludes at its confidence level
+    (its χ² above `jaxflav.constraints.exclusion_chi2`)."""
     import jax
     import numpy as np
 
     from jaxflav import constraints
 
-    limits = [t for t in problem.likelihood.constraints if t.kind != "measurement"]
-    if not limits:
-        return {}
-    names = [t.name for t in limits]
-    terms = jax.jit(jax.vmap(lambda x: {n: problem.terms(x)[n] for n in names}))
+    terms = jax.jit(jax.vmap(problem.terms))
     flat = post.flat()
     values = [terms(flat[i : i + chunk]) for i in range(0, len(flat), chunk)]
-    shape = post.chi2.shape
-    return {t.name: np.concatenate([np.asarray(v[t.name]) for v in values]).reshape(shape) > constraints.exclusion_chi2(t) for t in limits}
+    chi2 = {n: np.concatenate([np.asarray(v[n]) for v in values]).reshape(post.chi2.shape) for n in values[0]}
+    limits = [t for t in problem.likelihood.constraints if t.kind != "measurement"]
+    return chi2, {t.name: chi2[t.name] > constraints.exclusion_chi2(t) for t in limits}
 
 
 def _filtered(post, kept, filters):
@@ -443,7 +443,7 @@ def _compare_metropolis(problem, start, post, nuts_s, s):
 
     from fits import hmc
 
-    u0 = problem.space.to_unconstrained(start.x)
+    u0 = hmc.pull_in(problem.space, problem.space.to_unconstrained(start.x))  # a best fit on a bound is at u = ±inf
     d = np.diag(np.asarray(jax.jacfwd(problem.space.to_physical)(u0)))
     proposal = start.covariance / np.outer(d, d) if start.hessian_ok else None
     steps = -(-post.n_evals // s["chains"])

@@ -21,8 +21,11 @@ can predict) and the settings of each job:
     [sample]   chains = 4, warmup = 500, samples = 1000, seed = 0, compare = "none" | "metropolis"
                                              # (a random-walk Metropolis run at NUTS's evaluation
                                              # budget beside it, for ESS per second)
-               target_accept = 0.8            # NUTS's step-size target: raise it (0.95) where steep
-                                             # walls (limits far exceeded) make divergent transitions
+               target_accept = 0.8            # NUTS's step-size target: raise it where divergent
+                                             # transitions remain
+               soften = 50.0                  # Δχ² above the start beyond which the sampled χ² grows
+                                             # as its log (fits.hmc.sample; inf: never), so that
+                                             # far-exceeded limits' walls do not set the step size
                procedure = "one-step" | "two-step", likelihood_limits = ["(g-2)_mu"]
                                              # two-step: sample with the data and the limits named
                                              # in likelihood_limits only, then drop the draws the
@@ -47,12 +50,12 @@ from jaxflav import constraints, likelihood, models, sources
 
 SECTIONS = {
     "fit": {"starts": int, "method": str, "seed": int},
-    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str, "procedure": str, "likelihood_limits": list, "target_accept": float},
+    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str, "procedure": str, "likelihood_limits": list, "target_accept": float, "soften": float},
     "scan": {"design": str, "points": (int, list), "chunk": int, "seed": int},
 }
 DEFAULTS = {
     "fit": {"starts": 64, "method": "lbfgs", "seed": 0},
-    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0, "compare": "none", "procedure": "one-step", "likelihood_limits": [], "target_accept": 0.8},
+    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0, "compare": "none", "procedure": "one-step", "likelihood_limits": [], "target_accept": 0.8, "soften": 50.0},
     "scan": {"design": "sobol", "points": 100_000, "chunk": 4096, "seed": 0},
 }
 LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust memory or overflow a seed
@@ -216,6 +219,8 @@ def load(preset_or_path) -> Config:
         raise ValueError(f"{where}: sample.compare must be none or metropolis, got {sample['compare']!r}")
     if not 0 < sample["target_accept"] < 1:
         raise ValueError(f"{where}: sample.target_accept must be in (0, 1), got {sample['target_accept']!r}")
+    if not sample["soften"] > 0:
+        raise ValueError(f"{where}: sample.soften must be a Δχ² > 0 (inf: no softening), got {sample['soften']!r}")
     if sample["procedure"] not in PROCEDURES:
         raise ValueError(f"{where}: sample.procedure must be one-step or two-step, got {sample['procedure']!r}")
     limits = {t.name for t in _limits(table)}

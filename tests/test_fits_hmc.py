@@ -192,14 +192,14 @@ def narrow_chi2(x):
 
 def test_warm_start_starts_every_chain_at_init_inside_the_bounds():
     U = hmc.potential(narrow_chi2, NARROW_SPACE)
-    u = np.asarray(hmc._starts(U, NARROW_SPACE, jax.random.PRNGKey(0), 4, NARROW_MU))
+    u = np.asarray(hmc._starts(U, NARROW_SPACE, jax.random.PRNGKey(0), 4, NARROW_MU)[0])
     u_init = np.asarray(NARROW_SPACE.to_unconstrained(NARROW_MU))
     np.testing.assert_array_equal(u[0], u_init)  # chain 0 exactly at init
     assert np.all(u[1:] != u_init) and np.all(np.abs(u - u_init) < 10 * hmc.INIT_JITTER)
     x = np.asarray(NARROW_SPACE.to_physical(u))
     assert np.all(NARROW_SPACE.contains(x)) and np.all(np.abs(x - NARROW_MU) < 0.01)
     # A start on a bound (u = ±inf) is pulled just inside.
-    on_bound = np.asarray(hmc._starts(U, NARROW_SPACE, jax.random.PRNGKey(0), 2, np.array([10.0, -10.0])))
+    on_bound = np.asarray(hmc._starts(U, NARROW_SPACE, jax.random.PRNGKey(0), 2, np.array([10.0, -10.0]))[0])
     assert np.all(np.isfinite(on_bound)) and np.all(np.abs(on_bound) <= hmc.U_MAX + 10 * hmc.INIT_JITTER)
 
 
@@ -219,7 +219,7 @@ def test_non_finite_chi2_at_the_start_raises():
         hmc.sample(chi2, space, key=jax.random.PRNGKey(0))
     with pytest.raises(ValueError, match="init: χ² or its gradient is not finite"):
         hmc.sample(chi2, space, init=[0.5])
-    starts = np.asarray(hmc._starts(hmc.potential(chi2, space), space, jax.random.PRNGKey(0), 4, np.array([0.9995])))
+    starts = np.asarray(hmc._starts(hmc.potential(chi2, space), space, jax.random.PRNGKey(0), 4, np.array([0.9995]))[0])
     assert np.all(np.asarray(space.to_physical(starts)) > 0.999)
 
 
@@ -337,3 +337,34 @@ def test_random_walk_metropolis_recovers_the_gaussian_at_its_target_acceptance()
         assert abs(np.mean(rw.samples[n]) - MU[i]) < 5 * mcse, n
         assert np.std(rw.samples[n]) == pytest.approx(SD[i], rel=0.1), n
     assert max(rw.r_hat.values()) < 1.02
+
+
+def test_random_walk_moves_from_a_start_on_a_bound():
+    """A best fit on a bound (u = ±inf) is pulled in as `sample` does: the walk moves and its draws
+    are finite (it used to reject every proposal from u = inf)."""
+    space = Space([Parameter("a", 0.0, 1.0), Parameter("b", 1e-3, 1.0, scale="log")])
+    rw = hmc.random_walk(lambda x: jnp.sum(((x - 0.5) / 0.2) ** 2), space, chains=2, steps=400, key=0, init=[1.0, 1e-3])
+    assert rw.accept_rate > 0.05 and all(np.all(np.isfinite(v)) and np.ptp(v) > 0 for v in rw.samples.values())
+
+
+def test_soft_is_smooth_at_its_cap_and_inverted_exactly():
+    c = jnp.array([1.0, 49.999999, 50.0, 50.000001, 1e3, 1e30])
+    s = hmc.soft(c, 50.0)
+    assert np.allclose(hmc._unsoft(s, 50.0), c, rtol=1e-12)
+    slope = jax.vmap(jax.grad(lambda c: hmc.soft(c, 50.0)))(c)
+    assert np.allclose(slope[:4], 1.0, atol=1e-6) and float(s[-1]) < 50 * (1 + 70) and np.all(np.isfinite(slope))
+
+
+def test_softened_wall_samples_the_truncated_gaussian():
+    """A unit Gaussian cut at x = 1 by a wall of χ² 10¹⁰(x − 1)²: with `soften` the draws are those of
+    the truncated Gaussian (mean −φ(1)/Φ(1)), their χ² the true one, none beyond the cap."""
+    space = Space([Parameter("x", -10.0, 10.0)])
+    chi2 = lambda x: x[0] ** 2 + 1e10 * jnp.maximum(x[0] - 1.0, 0.0) ** 2  # noqa: E731
+    post = hmc.sample(chi2, space, chains=2, warmup=300, samples=1500, key=1, init=[0.0], soften=50.0)
+    phi, cdf = math.exp(-0.5) / math.sqrt(2 * math.pi), 0.5 * (1 + math.erf(1 / math.sqrt(2)))
+    x = post.samples["x"]
+    assert abs(x.mean() + phi / cdf) < 5 * x.std() / math.sqrt(post.ess["x"])
+    assert np.allclose(post.chi2, jax.vmap(chi2)(x.reshape(-1, 1)).reshape(x.shape), rtol=1e-9, atol=1e-9)
+    assert post.softened == 0 and post.to_dict()["softened"] == 0
+    with pytest.raises(ValueError, match="soften"):
+        hmc.sample(chi2, space, soften=-1.0)

@@ -9,8 +9,6 @@ fixed values of them. Limits exclude at their confidence level (χ² = 2.71 at 9
 at 2σ (χ² = 4).
 """
 
-from statistics import NormalDist
-
 import numpy as np
 
 PLANES = {"A": (("M_ZD", "eps_Z"), ("M_ZD", "eps")), "B": (("M_ZD", "g_mu_D"), ("M_ZD", "eps_Z")), "C": (("M_ZD", "g_mu_D"), ("M_ZD", "eps_Z"))}
@@ -19,8 +17,9 @@ LABELS = {"M_ZD": "M_ZD (GeV)", "eps": "ε", "eps_Z": "ε_Z (jaxflav: twice the 
 
 def threshold(term):
     """The χ² above which a constraint term excludes: its limit's confidence level, 2σ for a measurement."""
-    cl = term.curve.cl if term.kind == "limit_curve" else term.cl if term.kind == "upper_limit" else None
-    return 4.0 if cl is None else NormalDist().inv_cdf((1 + cl) / 2) ** 2
+    from jaxflav import constraints
+
+    return 4.0 if term.kind == "measurement" else constraints.exclusion_chi2(term)
 
 
 def figures(folder, meta, data, space, terms):
