@@ -52,7 +52,8 @@ class Posterior(NamedTuple):
     `warmup_steps`: leapfrog steps spent in warmup (all chains), or None when not counted
     (`sample(count_warmup=False)`). Every leapfrog step is one evaluation of χ² with its gradient.
     `softened`: draws beyond the cap of `sample(soften=…)`, where the sampled density is not the
-    posterior's (0 in a sound run).
+    posterior's (0 in a sound run); `diverging`: (chains, draws), whether the transition to each
+    draw diverged (where the geometry is too curved for the step size).
     """
 
     names: tuple
@@ -65,6 +66,7 @@ class Posterior(NamedTuple):
     num_steps: np.ndarray
     warmup_steps: int
     softened: int = 0
+    diverging: np.ndarray | None = None
 
     @property
     def chains(self):
@@ -362,6 +364,7 @@ def sample(
         num_steps=np.asarray(fields["num_steps"]),
         warmup_steps=warmup_steps,
         softened=int(np.sum(np.asarray(chi2_draws) > cap)),
+        diverging=np.asarray(fields["diverging"]),
     )
 
 

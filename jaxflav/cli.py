@@ -367,7 +367,8 @@ def _sample(opts):
                               soften=s["soften"])  # fmt: skip
             nuts_s = time.perf_counter() - began
         terms, excluded = _term_values(problem, post)
-        arrays = {"chi2": post.chi2, **{f"samples/{n}": v for n, v in post.samples.items()}, **{f"terms/{n}": v for n, v in terms.items()},
+        arrays = {"chi2": post.chi2, "num_steps": post.num_steps, "diverging": post.diverging, **{f"samples/{n}": v for n, v in post.samples.items()},
+                  **{f"terms/{n}": v for n, v in terms.items()},
                   **{f"excluded/{n}": v for n, v in excluded.items()}}  # fmt: skip
         result = {**_result_header(cfg, problem, "sample"), "best_fit": dict(zip(start.names, map(float, start.x))), "chi2_min": float(start.chi2_min),
                   "posterior": post.to_dict(), "procedure": "two-step" if two_step else "one-step",

@@ -368,18 +368,24 @@ def test_figures_2_to_6_are_drawn_from_draws_and_their_masks(tmp_path):
     draws coloured by the limits that exclude them; Fig. 3's bound is where the strongest B → K(*)
     limit is saturated."""
     pytest.importorskip("matplotlib")
+    import json
+
     from jaxflav import constraints
     from jaxflav.models import split_dark_sector_plots as plots
 
     rng = np.random.default_rng(0)
     n = 60
     draws = {"m_V": rng.uniform(2, 15, n), "r": rng.uniform(0.1, 10, n), "g_mu_V": rng.uniform(1e-3, 0.2, n), "r_AV": rng.uniform(-1, 0, n), "g_D": rng.uniform(0, 4, n)}
-    arrays = {f"samples/{k}": v.reshape(2, -1) for k, v in draws.items()} | {f"excluded/{k}": (draws["m_V"] < 4.8).reshape(2, -1) for k in plots.B_TO_K}
+    arrays = {f"samples/{k}": v.reshape(2, -1) for k, v in draws.items()} | {f"excluded/{k}": (draws["m_V"] < plots.M_B_MINUS_M_K).reshape(2, -1) for k in plots.B_TO_K}
     np.savez(tmp_path / "samples.npz", **arrays)
     meta = {"config": {"model": "split-dark-sector", "fixed": {"sign_r": -1.0}}}
     drawn = plots.figures(tmp_path, meta, np.load(tmp_path / "samples.npz"))
-    assert drawn == ["figure_2_g_Vbs_m_Phi.png", "figure_3_g_Vbs_bound.png", "figure_4_m_V_couplings.png", "figure_6_g_D_r.png"]
-    assert all((tmp_path / d).stat().st_size > 5000 for d in drawn)
+    assert drawn == ["figure_2_g_Vbs_m_Phi.png", "figure_3_g_Vbs_bound.png", "figure_4_m_V_couplings.png", "figure_6_g_D_r.png", "section4.json"]
+    assert all((tmp_path / d).stat().st_size > 5000 for d in drawn[:-1])
+    stats = json.loads((tmp_path / "section4.json").read_text())
+    share = stats["B->K+inv allowed share"]
+    assert share["m_V < M_B - M_K"] == 0.0 and share["m_V > M_B - M_K"] == 1.0  # the masks above: excluded below M_B − M_K
+    assert stats["max g_Vbs(3.5 GeV2)"] == pytest.approx(3.5 * draws["r"].max() * abs(float(sds.g_tilde({"r": 1.0}))), rel=1e-12)
 
     m_chi, g_d = plots.FIG3_CASES[0]
     (g_max,) = plots._bound(np.array([3.0]), m_chi, g_d)

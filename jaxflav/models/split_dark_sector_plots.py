@@ -15,6 +15,8 @@ it is left out.
 
 import numpy as np
 
+from jaxflav import inputs
+
 Q2_REFERENCE = 3.5  # GeV², the paper's "indicative momentum transfer" of Figs. 2 and 3
 G_BS_SIMPLIFIED = 5e-6  # g_bs of the simplified Z′ fit the paper compares with (§4, ref. [18])
 FIG2_R = (0.1, 1.0, 10.0)  # |g_D Q_Φ y_s y_b|
@@ -79,29 +81,34 @@ def figure_3(path):
     return plots.curves(None, lines, labels=("m_V (GeV)", "largest g_Vbs(3.5 GeV²)"), scales=("log", "log"), path=path)
 
 
-def _groups(excluded, n):
+def _groups(excluded, n, first="posterior draws"):
     """The draws' colour groups: all (yellow), allowed by CLEO (purple), by every B → K(*) limit (green)."""
     every = np.ones(n, bool)
     cleo = ~excluded[CLEO] if CLEO in excluded else every
     allowed = ~np.any([excluded[k] for k in B_TO_K if k in excluded], axis=0) if any(k in excluded for k in B_TO_K) else every
-    return [("fit: data and (g − 2)", every, "#f2c318", "."),
+    return [(first, every, "#f2c318", "."),
             ("allowed by CLEO B → K + inv.", cleo, "#8e44ad", "."),
             ("allowed by every B → K(*) limit", allowed, "#2ca02c", ".")]  # fmt: skip
 
 
-def _mass_lines(ax, low, high):
-    """Fig. 4's lines on the (m_V, g_μ^V) axes: Drell–Yan edge (g_A = −0.44 g_V), trident, (g − 2) with g_A = 0."""
+def g_minus_2_curve(m_v, bound=4e-9):
+    """The g_μ^V at which δa_μ reaches the 2σ bound with g_A = 0 (Eqs. 24–25), at each m_V (GeV)."""
+    import jax
+
     from kernels import loop_functions
 
-    from jaxflav import inputs
+    unit = jax.vmap(lambda m: loop_functions.delta_g_minus_2(inputs.DEFAULT.m_mu / m, 1.0, 0.0))(np.asarray(m_v, dtype=float))
+    return np.sqrt(bound / np.asarray(unit))
 
+
+def _mass_lines(ax, low, high):
+    """Fig. 4's lines on the (m_V, g_μ^V) axes: Drell–Yan edge (g_A = −0.44 g_V), trident, (g − 2) with g_A = 0."""
     m = np.linspace(low, high, 200)
     dy = (m >= 1.0) & (m <= 5.0)
     edge = 5.6e-2 * (1 + 0.13 * m) / np.sqrt(1 + 0.44**2)
     ax.fill_between(m[dy], edge[dy], 1.0, color="#888888", alpha=0.4, linewidth=0, label="Drell–Yan excluded (g_A = −0.44 g_V)")
     ax.plot(m, np.maximum(0.002 * m, 0.001), ":", color="#8e44ad", label="trident (with a ν coupling)")
-    unit = np.asarray([float(loop_functions.delta_g_minus_2(inputs.DEFAULT.m_mu / v, 1.0, 0.0)) for v in m])
-    ax.plot(m, np.sqrt(4e-9 / unit), "-", color="#5dade2", label="(g − 2) 2σ, g_A = 0")
+    ax.plot(m, g_minus_2_curve(m), "-", color="#5dade2", label="(g − 2) 2σ, g_A = 0")
 
 
 def figures(folder, meta, data):
@@ -124,7 +131,8 @@ def figures(folder, meta, data):
     g_tilde = np.abs(s["r"]) * abs(float(sds.g_tilde({**point, "r": 1.0})))
     low = float(np.min(s["m_V"])) < 2.0 and float(np.max(s["m_V"])) <= 2.0
     fig_no = 5 if low else 4
-    groups = _groups(excluded, len(s["m_V"]))
+    two_step = meta.get("procedure") == "two-step"
+    groups = _groups(excluded, len(s["m_V"]), "two-step fit: data and (g − 2)" if two_step else "posterior draws (every limit in the likelihood)")
     fig = plots.selected_points([(LABELS["m_V"], LABELS["g_mu_V"], s["m_V"], s["g_mu_V"]), (LABELS["m_V"], LABELS["g_tilde"], s["m_V"], g_tilde)], groups, figsize=(10, 5.2))
     ax = fig.axes[0]
     _mass_lines(ax, float(np.min(s["m_V"])), float(np.max(s["m_V"])))
@@ -154,7 +162,7 @@ def figures(folder, meta, data):
     return drawn
 
 
-M_B_MINUS_M_K = 5.27934 - 0.493677  # GeV, B⁺ → K⁺V closes above (inputs' m_Bp − m_Kp)
+M_B_MINUS_M_K = inputs.DEFAULT.m_Bp - inputs.DEFAULT.m_Kp  # GeV: B⁺ → K⁺V closes above
 BS_MUMU = (2.7164627726229675e-9, 3.664656167046745e-10)  # the 2020 combination in bsmumu-2019 (Gaussian)
 RK_TERMS = ("LHCb RK 2019", "LHCb RK* 2017 0.045-1.1", "LHCb RK* 2017 1.1-6.0", "Belle RK* 2019")
 
@@ -177,10 +185,8 @@ def section_4(data, sign_r=-1.0):
     `sign_r`: the config's fixed sign of r (the draws hold |r|)."""
     import jax
 
-    from jaxflav import inputs
     from jaxflav.models import split_dark_sector as sds
     from jaxflav.models import vector_boson
-    from kernels import loop_functions
 
     s = {k.removeprefix("samples/"): np.ravel(data[k]) for k in data.files if k.startswith("samples/")}
     excluded = {k.removeprefix("excluded/"): np.ravel(data[k]) for k in data.files if k.startswith("excluded/")}
@@ -189,9 +195,9 @@ def section_4(data, sign_r=-1.0):
     out = {"draws": len(m_v)}
     above = m_v > M_B_MINUS_M_K
     out["B->K+inv allowed share"] = {"m_V < M_B - M_K": float(allowed[~above].mean()) if (~above).any() else None,
-                                      "m_V > M_B - M_K": float(allowed[above].mean()) if above.any() else None}  # fmt: skip
-    unit = np.asarray(jax.vmap(lambda m: loop_functions.delta_g_minus_2(inputs.DEFAULT.m_mu / m, 1.0, 0.0))(m_v))
-    tuned = g_v > np.sqrt(4e-9 / unit)
+                                      "m_V > M_B - M_K": float(allowed[above].mean()) if above.any() else None,
+                                      "draws below": int((~above).sum()), "draws above": int(above.sum())}  # fmt: skip
+    tuned = g_v > g_minus_2_curve(m_v)
     out["r_AV quantiles"] = {"above the (g-2) curve": _quantiles(s["r_AV"][tuned]), "below": _quantiles(s["r_AV"][~tuned]), "share above": float(tuned.mean())}
     g_tilde = np.abs(s["r"]) * abs(float(sds.g_tilde({"r": 1.0})))
     out["max g_Vbs(3.5 GeV2)"] = float(Q2_REFERENCE * g_tilde.max())
@@ -206,6 +212,7 @@ def section_4(data, sign_r=-1.0):
     beyond = np.abs(br - BS_MUMU[0]) > 2 * BS_MUMU[1]
     light = m_v < 1.4
     out["Bs->mumu beyond 2 sigma (paper treatment)"] = {"m_V < 1.4 GeV": float(beyond[light].mean()) if light.any() else None,
-                                                        "m_V > 1.4 GeV": float(beyond[~light].mean()) if (~light).any() else None}  # fmt: skip
+                                                        "m_V > 1.4 GeV": float(beyond[~light].mean()) if (~light).any() else None,
+                                                        "draws below": int(light.sum())}  # fmt: skip
     out["R_K(*) pulls"] = {n: _quantiles(np.sqrt(np.ravel(data[f"terms/{n}"]))) for n in RK_TERMS if f"terms/{n}" in data.files}
     return out
