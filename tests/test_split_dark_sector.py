@@ -391,8 +391,9 @@ def test_figures_2_to_6_are_drawn_from_draws_and_their_masks(tmp_path):
     (g_max,) = plots._bound(np.array([3.0]), m_chi, g_d)
     r = g_max / float(sds.g_tilde({"r": 1.0, "m_chi": m_chi}))
     out = sds.b_to_k_searches({**sds.FIXED, "m_V": 3.0, "r": r, "g_mu_V": plots.FIG3_G_MU_V, "r_AV": 0.0, "g_D": g_d, "m_chi": m_chi})
-    ratios = [float(out[t.observable]) / t.limit for t in constraints.load("darme2020_constraints") if t.name in plots.B_TO_K]
-    assert max(ratios) == pytest.approx(1.0, rel=1e-9)
+    terms = [t for t in constraints.load("darme2020_constraints") if t.name in plots.B_TO_K]
+    chi2 = constraints.chi2_terms(terms, out, 3.0)
+    assert max(float(chi2[t.name]) / constraints.exclusion_chi2(t) for t in terms) == pytest.approx(1.0, rel=1e-9)
 
 
 @pytest.mark.slow
@@ -414,3 +415,17 @@ def test_sample_two_step_keeps_the_draws_the_filters_allow(tmp_path, capsys):
     assert np.array_equal(data["kept"], ~masks.any(axis=0)) and result["two_step"]["kept"] == int(data["kept"].sum())
     assert set(result["excluded_fraction"]) == {n.removeprefix("excluded/") for n in data.files if n.startswith("excluded/")}
     assert "two-step:" in capsys.readouterr().out
+
+
+def test_lhcb_kstar_term_follows_the_per_mass_limits():
+    """The LHCb B⁰ → K*⁰(V → μμ) term uses LHCb's per-mass prompt limits (4.78×10⁻⁹ at 214 MeV, the
+    ROOT file's first spline knot), excludes exactly at the limit, and sets none in the vetoes."""
+    from jaxflav import constraints
+
+    (t,) = [t for t in constraints.load("darme2020_constraints") if t.name == "B0->K*0(V->mumu) LHCb"]
+    assert t.kind == "limit_curve" and t.curve.cl == 0.95 and t.curve.span == (0.214, 4.349)
+    assert t.curve.mass[0] == 0.214 and t.curve.limit[0] == pytest.approx(4.780e-9, rel=1e-3)
+    for m, limit in zip(t.curve.mass[::97], t.curve.limit[::97]):
+        assert float(constraints.chi2_terms([t], {t.observable: limit}, m)[t.name]) == pytest.approx(constraints.exclusion_chi2(t), rel=1e-9)
+    for m in (0.78, 1.02, 3.1, 3.7, 0.2, 4.4):  # ω/ρ, φ, J/ψ, ψ(2S) vetoes; outside the search
+        assert float(constraints.chi2_terms([t], {t.observable: 1e-3}, m)[t.name]) == 0.0
