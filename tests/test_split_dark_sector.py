@@ -388,7 +388,7 @@ def test_figures_2_to_6_are_drawn_from_draws_and_their_masks(tmp_path):
     assert stats["max g_Vbs(3.5 GeV2)"] == pytest.approx(3.5 * draws["r"].max() * abs(float(sds.g_tilde({"r": 1.0}))), rel=1e-12)
 
     m_chi, g_d = plots.FIG3_CASES[0]
-    (g_max,) = plots._bound(np.array([3.0]), m_chi, g_d)
+    ((g_max,),) = plots._bounds(np.array([3.0]), [(m_chi, g_d)])
     r = g_max / float(sds.g_tilde({"r": 1.0, "m_chi": m_chi}))
     out = sds.b_to_k_searches({**sds.FIXED, "m_V": 3.0, "r": r, "g_mu_V": plots.FIG3_G_MU_V, "r_AV": 0.0, "g_D": g_d, "m_chi": m_chi})
     terms = [t for t in constraints.load("darme2020_constraints") if t.name in plots.B_TO_K]

@@ -45,9 +45,10 @@ def figure_2(path):
     return plots.curves(None, lines, labels=("m_Φ (GeV)", "g_Vbs(3.5 GeV²)"), scales=("log", "log"), path=path)
 
 
-def _bound(masses, m_chi, g_d):
-    """The largest g̃ (GeV⁻²) the B → K(*) limits allow at each m_V, for g_μ^V = FIG3_G_MU_V: each
-    limit's χ² grows as g̃⁴ (a rate ∝ g̃², no background), so its bound is g̃₀ (χ²_excl/χ²(g̃₀))^{1/4}."""
+def _bounds(masses, cases):
+    """The largest g̃ (GeV⁻²) the B → K(*) limits allow at each m_V, for each (m_χ, g_D) of `cases`
+    and g_μ^V = FIG3_G_MU_V, shape (cases, masses): each limit's χ² grows as g̃⁴ (a rate ∝ g̃², no
+    background), so its bound is g̃₀ (χ²_excl/χ²(g̃₀))^{1/4}."""
     import jax
 
     from jaxflav import constraints
@@ -55,14 +56,15 @@ def _bound(masses, m_chi, g_d):
 
     terms = [t for t in constraints.load("darme2020_constraints") if t.name in B_TO_K]
     g0 = 1e-8
-    r0 = g0 / float(sds.g_tilde({"r": 1.0, "m_chi": m_chi}))  # the r that gives g̃ = g0
 
-    def chi2(m):
+    def chi2(m, m_chi, g_d):
+        r0 = g0 / sds.g_tilde({"r": 1.0, "m_chi": m_chi})  # the r that gives g̃ = g0
         p = {**sds.FIXED, "m_V": m, "r": r0, "g_mu_V": FIG3_G_MU_V, "r_AV": 0.0, "g_D": g_d, "m_chi": m_chi}
         return constraints.chi2_terms(terms, sds.b_to_k_searches(p), m)
 
-    values = jax.jit(jax.vmap(chi2))(np.asarray(masses, dtype=float))
-    bound = np.full(len(masses), np.inf)
+    m_chi, g_d = (np.array([c[k] for c in cases], dtype=float) for k in (0, 1))
+    values = jax.jit(jax.vmap(jax.vmap(chi2, (0, None, None)), (None, 0, 0)))(np.asarray(masses, dtype=float), m_chi, g_d)
+    bound = np.full((len(cases), len(masses)), np.inf)
     for t in terms:
         c = np.asarray(values[t.name])
         with np.errstate(divide="ignore"):
@@ -75,7 +77,8 @@ def figure_3(path):
     from fits import plots
 
     masses = np.geomspace(0.02, 6.0, 160)
-    lines = {f"m_χ = {m_chi:g} GeV, g_D = {g_d:g}": (masses, Q2_REFERENCE * _bound(masses, m_chi, g_d), "-") for m_chi, g_d in FIG3_CASES}
+    bounds = _bounds(masses, FIG3_CASES)
+    lines = {f"m_χ = {m_chi:g} GeV, g_D = {g_d:g}": (masses, Q2_REFERENCE * b, "-") for (m_chi, g_d), b in zip(FIG3_CASES, bounds)}
     return plots.curves(None, lines, labels=("m_V (GeV)", "largest g_Vbs(3.5 GeV²)"), scales=("log", "log"), path=path)
 
 
