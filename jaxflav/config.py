@@ -50,7 +50,7 @@ from jaxflav import constraints, likelihood, models, sources
 
 SECTIONS = {
     "fit": {"starts": int, "method": str, "seed": int},
-    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str, "procedure": str, "likelihood_limits": list, "target_accept": float, "soften": float},
+    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str, "procedure": str, "likelihood_limits": list, "target_accept": float, "soften": (int, float)},
     "scan": {"design": str, "points": (int, list), "chunk": int, "seed": int},
 }
 DEFAULTS = {
