@@ -71,9 +71,7 @@ def bench_nuts(rng, scale):
     key = int(rng.integers(2**31))
     fit = bestfit.best_fit(chi2, space, starts=8, key=0)
     x0 = fit.x
-    u0 = hmc.pull_in(space, space.to_unconstrained(x0))
-    d = np.diag(np.asarray(jax.jacfwd(space.to_physical)(u0)))
-    proposal = fit.covariance / np.outer(d, d) if fit.hessian_ok else None
+    proposal = hmc.proposal_at(space, x0, fit.covariance) if fit.hessian_ok else None
 
     def nuts(w, s):
         return _timed(hmc.sample, chi2, space, chains=CHAINS, warmup=w, samples=s, key=key, init=x0, count_warmup=True, soften=50.0)

@@ -124,10 +124,7 @@ class Posterior(NamedTuple):
 
     def to_dict(self):
         """JSON-serialisable summary (non-finite numbers become None)."""
-        quantiles = {}
-        for n in self.names:
-            values = np.percentile(self.samples[n], QUANTILES)
-            quantiles[n] = {f"{q:g}": _number(v) for q, v in zip(QUANTILES, values)}
+        quantiles = {n: quantiles_of(self.samples[n]) for n in self.names}
         return {
             "names": list(self.names),
             "chains": int(self.chains),
@@ -144,6 +141,12 @@ class Posterior(NamedTuple):
             "warmup_steps": self.warmup_steps,
             "softened": int(self.softened),
         }
+
+
+def quantiles_of(x):
+    """{"2.5": …, "16": …, …}: the `QUANTILES` of draws x (non-finite numbers None), {} for no draws."""
+    x = np.ravel(x)
+    return {f"{q:g}": _number(v) for q, v in zip(QUANTILES, np.percentile(x, QUANTILES))} if x.size else {}
 
 
 def _number(v):
@@ -197,38 +200,38 @@ def _starts(U, space, key, chains, init):
     """Unconstrained starting points (chains, dim) where U and its gradient are finite, and U there."""
     value_and_grad = jax.jit(jax.vmap(jax.value_and_grad(U)))
 
-    def finite(u):
+    def evaluate(u):
+        """(U at u, whether U and its gradient are finite there)."""
         v, g = value_and_grad(u)
-        return np.asarray(jnp.isfinite(v) & jnp.all(jnp.isfinite(g), axis=-1))
-
-    def with_values(u):
-        return u, value_and_grad(u)[0]
+        return v, np.asarray(jnp.isfinite(v) & jnp.all(jnp.isfinite(g), axis=-1))
 
     if init is not None:
         x0 = np.asarray(init, dtype=float)
         if x0.ndim == 2:  # one start per chain, used as given
             u = pull_in(space, space.to_unconstrained(jnp.asarray(x0, jnp.result_type(float))))
-            ok = finite(u)
+            v, ok = evaluate(u)
             if not ok.all():
                 bad = int(np.argmin(ok))
                 raise ValueError(f"init: χ² or its gradient is not finite at chain {bad}'s start {space.as_dict(x0[bad])}")
-            return with_values(u)
+            return u, v
         u0 = pull_in(space, space.to_unconstrained(jnp.asarray(x0, jnp.result_type(float))))
         sigma = np.array([1.0 if b else p.sigma for b, p in zip(space.bounded, space.parameters)])
         noise = INIT_JITTER * sigma * jax.random.normal(key, (chains, space.dim), u0.dtype)
         u = u0 + noise.at[0].set(0.0)  # chain 0 starts exactly at init
-        ok = finite(u)
+        v, ok = evaluate(u)
         if not ok[0]:
             raise ValueError(f"init: χ² or its gradient is not finite at {space.as_dict(x0)}")
-        return with_values(jnp.where(ok[:, None], u, u0))  # a jittered start that fails falls back to init itself
+        return jnp.where(ok[:, None], u, u0), jnp.where(ok, v, v[0])  # a jittered start that fails falls back to init itself
 
     found = []
     for attempt in range(INIT_TRIES):
         x = space.sample_prior(jax.random.fold_in(key, attempt), chains)
         u = pull_in(space, space.to_unconstrained(x))
-        found.extend(u[np.flatnonzero(finite(u))])
+        v, ok = evaluate(u)
+        found.extend(zip(u[ok], v[ok]))
         if len(found) >= chains:
-            return with_values(jnp.stack(found[:chains]))
+            u, v = zip(*found[:chains])
+            return jnp.stack(u), jnp.stack(v)
     raise ValueError(
         f"χ² or its gradient is not finite at {chains * INIT_TRIES - len(found)} of {chains * INIT_TRIES} "
         f"prior draws; give `init`, a point where χ² is finite"
@@ -385,6 +388,15 @@ class RandomWalk(NamedTuple):
         return {"names": list(self.names), "r_hat": {n: _number(v) for n, v in self.r_hat.items()}, "ess": {n: _number(v) for n, v in self.ess.items()},
                 "mean": {n: _number(np.mean(v)) for n, v in self.samples.items()}, "std": {n: _number(np.std(v)) for n, v in self.samples.items()},
                 "accept_rate": _number(self.accept_rate), "scale": _number(self.scale), "n_evals": self.n_evals}  # fmt: skip
+
+
+def proposal_at(space, x, covariance):
+    """A physical covariance at x (a best fit's, from its Hessian) carried to the unconstrained space
+    by the diagonal Jacobian ∂x/∂u: a random-walk proposal shaped like the posterior there (a best
+    fit on a bound is pulled in first, where ∂x/∂u is not 0)."""
+    u = pull_in(space, space.to_unconstrained(jnp.asarray(x, jnp.result_type(float))))
+    d = np.diag(np.asarray(jax.jacfwd(space.to_physical)(u)))
+    return np.asarray(covariance) / np.outer(d, d)
 
 
 RW_TARGET_ACCEPT = 0.234  # the optimal acceptance of random-walk Metropolis in many dimensions (Roberts, Gelman, Gilks, Ann. Appl. Probab. 7 (1997) 110)

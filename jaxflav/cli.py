@@ -424,14 +424,9 @@ def _term_values(problem, post, chunk=4096):
 
 def _filtered(post, kept, filters):
     """The two-step summary: how many draws survive the filters, and the quantiles of those."""
-    import numpy as np
-
     from fits import hmc
 
-    quantiles = {}
-    for n in post.names:
-        x = post.samples[n][kept]
-        quantiles[n] = {f"{q:g}": float(v) for q, v in zip(hmc.QUANTILES, np.percentile(x, hmc.QUANTILES))} if x.size else {}
+    quantiles = {n: hmc.quantiles_of(post.samples[n][kept]) for n in post.names}
     return {"filters": [t.name for t in filters], "draws": int(kept.size), "kept": int(kept.sum()), "quantiles": quantiles}
 
 
@@ -439,14 +434,11 @@ def _compare_metropolis(problem, start, post, nuts_s, s):
     """Random-walk Metropolis at NUTS's evaluation budget (warmup included), from the same best
     fit, its proposal the best fit's covariance in the unconstrained space: ESS and ESS/s of both
     (wall times include each one's compilation)."""
-    import jax
     import numpy as np
 
     from fits import hmc
 
-    u0 = hmc.pull_in(problem.space, problem.space.to_unconstrained(start.x))  # a best fit on a bound is at u = ±inf
-    d = np.diag(np.asarray(jax.jacfwd(problem.space.to_physical)(u0)))
-    proposal = start.covariance / np.outer(d, d) if start.hessian_ok else None
+    proposal = hmc.proposal_at(problem.space, start.x, start.covariance) if start.hessian_ok else None
     steps = -(-post.n_evals // s["chains"])
     with _heartbeat(f"sample: random-walk Metropolis, {s['chains']} chains × {steps} steps (NUTS's evaluations), compiling and running"):
         began = time.perf_counter()

@@ -112,6 +112,19 @@ def _mass_lines(ax, low, high):
     ax.plot(m, g_minus_2_curve(m), "-", color="#5dade2", label="(g − 2) 2σ, g_A = 0")
 
 
+def _draws(data):
+    """({parameter: draws}, {limit: exclusion mask}) of a samples.npz, chains flattened."""
+    s = {k.removeprefix("samples/"): np.ravel(data[k]) for k in data.files if k.startswith("samples/")}
+    return s, {k.removeprefix("excluded/"): np.ravel(data[k]) for k in data.files if k.startswith("excluded/")}
+
+
+def _fixed_point(fixed):
+    """The model's fixed masses and charge (FIXED), as the sample's config set them."""
+    from jaxflav.models import split_dark_sector as sds
+
+    return {**sds.FIXED, **{k: fixed[k] for k in sds.FIXED if k in fixed}}
+
+
 def figures(folder, meta, data):
     """Draw figure_2/3 and, from the draws, figure_{4|5}_m_V_couplings and figure_6_g_D_r in
     `folder`, and write `section4.json` (`section_4`); returns the file names written."""
@@ -122,14 +135,11 @@ def figures(folder, meta, data):
     for name, draw in (("figure_2_g_Vbs_m_Phi.png", figure_2), ("figure_3_g_Vbs_bound.png", figure_3)):
         draw(folder / name)
         drawn.append(name)
-    names = [k.removeprefix("samples/") for k in data.files if k.startswith("samples/")]
-    if not {"m_V", "g_mu_V", "r"} <= set(names):
+    s, excluded = _draws(data)
+    if not {"m_V", "g_mu_V", "r"} <= set(s):
         return drawn
-    s = {n: np.ravel(data[f"samples/{n}"]) for n in names}
-    excluded = {k.removeprefix("excluded/"): np.ravel(data[k]) for k in data.files if k.startswith("excluded/")}
     fixed = meta["config"].get("fixed", {})
-    point = {k: fixed[k] for k in ("m_chi", "m_Phi") if k in fixed}
-    g_tilde = np.abs(s["r"]) * abs(float(sds.g_tilde({**point, "r": 1.0})))
+    g_tilde = np.abs(s["r"]) * abs(float(sds.g_tilde({**_fixed_point(fixed), "r": 1.0})))
     low = float(np.min(s["m_V"])) < 2.0 and float(np.max(s["m_V"])) <= 2.0
     fig_no = 5 if low else 4
     two_step = meta.get("procedure") == "two-step"
@@ -155,10 +165,10 @@ def figures(folder, meta, data):
         name = "figure_6_g_D_r.png"
         plots.save(fig, folder / name)
         drawn.append(name)
-    if set(sds.PARAMETERS) <= set(names):
+    if set(sds.PARAMETERS) <= set(s):
         from fits import files
 
-        files.write_json(folder / "section4.json", section_4(data, fixed.get("sign_r", 1.0)))
+        files.write_json(folder / "section4.json", section_4(data, fixed))
         drawn.append("section4.json")
     return drawn
 
@@ -172,7 +182,7 @@ def _quantiles(x):
     return [float(v) for v in np.percentile(x, (16, 50, 84))] if len(x) else None
 
 
-def section_4(data, sign_r=-1.0):
+def section_4(data, fixed):
     """The paper's §4 statements measured on a sample's draws (`section4.json`):
 
     - B → K + invisible: the share of draws every B → K(*) limit allows, below and above M_B − M_K;
@@ -184,14 +194,14 @@ def section_4(data, sign_r=-1.0):
       leaves it at the SM's, itself 2.8σ above the 2020 combination);
     - the R_K(*) pulls √χ² (16/50/84 %) of the draws, where the sample stored its terms.
 
-    `sign_r`: the config's fixed sign of r (the draws hold |r|)."""
+    `fixed`: the config's [fixed] table (sign_r: the draws hold |r|; m_chi, m_Phi, Q_Phi if set)."""
     import jax
 
     from jaxflav.models import split_dark_sector as sds
     from jaxflav.models import vector_boson
 
-    s = {k.removeprefix("samples/"): np.ravel(data[k]) for k in data.files if k.startswith("samples/")}
-    excluded = {k.removeprefix("excluded/"): np.ravel(data[k]) for k in data.files if k.startswith("excluded/")}
+    s, excluded = _draws(data)
+    point = _fixed_point(fixed)
     m_v, g_v = s["m_V"], s["g_mu_V"]
     allowed = _groups(excluded, len(m_v))[2][1]
     out = {"draws": len(m_v)}
@@ -201,15 +211,13 @@ def section_4(data, sign_r=-1.0):
                                       "draws below": int((~above).sum()), "draws above": int(above.sum())}  # fmt: skip
     tuned = g_v > g_minus_2_curve(m_v)
     out["r_AV quantiles"] = {"above the (g-2) curve": _quantiles(s["r_AV"][tuned]), "below": _quantiles(s["r_AV"][~tuned]), "share above": float(tuned.mean())}
-    g_tilde = np.abs(s["r"]) * abs(float(sds.g_tilde({"r": 1.0})))
-    out["max g_Vbs(3.5 GeV2)"] = float(Q2_REFERENCE * g_tilde.max())
-    keys = ("m_V", "r", "g_mu_V", "r_AV", "g_D")
+    out["max g_Vbs(3.5 GeV2)"] = float(Q2_REFERENCE * np.abs(s["r"]).max() * abs(float(sds.g_tilde({**point, "r": 1.0}))))
 
     def bs_paper(x):
-        point = {**sds.FIXED, **dict(zip(keys, x))}
-        return vector_boson.bs_mumu()[0](sds.resonance(point, treatment="paper"))[0]
+        return vector_boson.bs_mumu()[0](sds.resonance({**point, **dict(zip(sds.PARAMETERS, x))}, treatment="paper"))[0]
 
-    x = np.stack([s[k] if k != "r" else sign_r * s[k] for k in keys], axis=1)
+    sign_r = fixed.get("sign_r", 1.0)
+    x = np.stack([sign_r * s[k] if k == "r" else s[k] for k in sds.PARAMETERS], axis=1)
     br = np.asarray(jax.jit(jax.vmap(bs_paper))(x))
     worse = ((br - BS_MUMU[0]) ** 2 - (vector_boson.bs_mumu()[1] - BS_MUMU[0]) ** 2) / BS_MUMU[1] ** 2 > 4  # Δχ² > 4 against the SM's
     light = m_v < 1.4
