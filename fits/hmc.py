@@ -392,11 +392,11 @@ class RandomWalk(NamedTuple):
 
 def proposal_at(space, x, covariance):
     """A physical covariance at x (a best fit's, from its Hessian) carried to the unconstrained space
-    by the diagonal Jacobian ∂x/∂u: a random-walk proposal shaped like the posterior there (a best
-    fit on a bound is pulled in first, where ∂x/∂u is not 0)."""
+    by the Jacobian J = ∂x/∂u, J⁻¹ C J⁻ᵀ: a random-walk proposal shaped like the posterior there (a
+    best fit on a bound is pulled in first, where J is not singular)."""
     u = pull_in(space, space.to_unconstrained(jnp.asarray(x, jnp.result_type(float))))
-    d = np.diag(np.asarray(jax.jacfwd(space.to_physical)(u)))
-    return np.asarray(covariance) / np.outer(d, d)
+    j_inv = np.linalg.inv(np.asarray(jax.jacfwd(space.to_physical)(u)))
+    return j_inv @ np.asarray(covariance) @ j_inv.T
 
 
 RW_TARGET_ACCEPT = 0.234  # the optimal acceptance of random-walk Metropolis in many dimensions (Roberts, Gelman, Gilks, Ann. Appl. Probab. 7 (1997) 110)

@@ -4,7 +4,9 @@ bijections to an unconstrained space (for optimisers and HMC).
 A point is a 1-D array in *physical* units, ordered as `Space.names`. The unconstrained
 coordinate u of a bounded parameter is the logit of its position in [low, high], measured in its
 scale (x itself, or ln x): x = low + (high − low)·σ(u), or ln x = ln low + (ln high − ln low)·σ(u).
-A parameter unbounded on both sides maps identically.
+A parameter unbounded on both sides maps identically. A `Warp` replaces a bounded parameter's scale
+by a monotone function of it and of the unwarped parameters, for posteriors whose width in that
+parameter changes by orders of magnitude with the others (funnels, fine-tuned cancellations).
 
 Priors are uniform in the parameter's scale (flat in x, or flat in ln x) unless a Gaussian
 (`prior="normal"`, `mean`, `sigma`) is given, for nuisance parameters. `prior="chi2"` is flat
@@ -14,7 +16,7 @@ and `sigma` only give its scale (starts are drawn from that normal, optimisers w
 """
 
 import math
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -36,6 +38,23 @@ class Parameter(NamedTuple):
     prior: str = "uniform"
     mean: float = 0.0
     sigma: float = 1.0
+
+
+class Warp(NamedTuple):
+    """The unconstrained coordinate of parameter `name` follows w = forward(x, others) instead of x's
+    scale: u = logit of w's position between w(low) and w(high), a sigmoid for every value of the
+    others. Chosen so that the posterior's width in w is O(1) wherever the others go, it gives HMC
+    one step size that fits the whole posterior; the prior stays the parameter's own (the Jacobian
+    ∂x/∂u carries the change).
+
+    `forward(x, others) -> w`: strictly monotone in x on [low, high]; `others` is {name: value} of
+    the space's unwarped parameters. `inverse(w, others) -> x`, its inverse; both elementwise (any
+    batch shape, JAX-traceable). Where ∂w/∂x vanishes at a bound, `inverse` stays a little inside
+    it, so that ln |∂x/∂u| stays finite."""
+
+    name: str
+    forward: Callable
+    inverse: Callable
 
 
 def _check(p: Parameter):
@@ -63,9 +82,10 @@ def _check(p: Parameter):
 
 
 class Space:
-    """An ordered set of `Parameter`s and the maps between physical and unconstrained points."""
+    """An ordered set of `Parameter`s and the maps between physical and unconstrained points;
+    `warps`: `Warp`s of bounded parameters (their coordinates depend on the unwarped ones)."""
 
-    def __init__(self, parameters):
+    def __init__(self, parameters, warps=()):
         parameters = [p if isinstance(p, Parameter) else Parameter(**p) for p in parameters]
         if not parameters:
             raise ValueError("a parameter space needs at least one parameter")
@@ -81,6 +101,21 @@ class Space:
         self.bounded = self._bounded = np.isfinite(self.low)  # per parameter: both bounds finite
         self._lo = np.where(self._log, np.log(np.where(self._log, self.low, 1.0)), np.where(self._bounded, self.low, 0.0))
         self._hi = np.where(self._log, np.log(np.where(self._log, self.high, 1.0)), np.where(self._bounded, self.high, 1.0))
+        self.warps = self._check_warps(tuple(warps))
+
+    def _check_warps(self, warps):
+        for w in warps:
+            if not isinstance(w, Warp) or not callable(w.forward) or not callable(w.inverse):
+                raise ValueError(f"warps must be fits.space.Warp with callable forward and inverse, got {w!r}")
+            if w.name not in self.names:
+                raise ValueError(f"warp of unknown parameter {w.name!r}; the space has {list(self.names)}")
+            if not self._bounded[self.names.index(w.name)]:
+                raise ValueError(f"warp of parameter {w.name!r}: it needs finite bounds")
+        warped = [w.name for w in warps]
+        if len(set(warped)) < len(warped):
+            raise ValueError(f"parameters warped twice: {', '.join(sorted({n for n in warped if warped.count(n) > 1}))}")
+        self._warped = np.array([n in warped for n in self.names])
+        return warps
 
     def __repr__(self):
         return "Space(" + ", ".join(f"{p.name}∈[{p.low:g}, {p.high:g}] {p.scale}" for p in self.parameters) + ")"
@@ -98,20 +133,41 @@ class Space:
         """Unconstrained u (..., dim) → physical x (..., dim)."""
         u = jnp.asarray(u)
         y = jnp.where(self._bounded, self._lo + (self._hi - self._lo) * jax.nn.sigmoid(u), u)
-        return self._unscaled(y)
+        x = self._unscaled(y)
+        for i, w, others, lo, hi in self._warp_ends(x):
+            x = x.at[..., i].set(w.inverse(lo + (hi - lo) * jax.nn.sigmoid(u[..., i]), others))
+        return x
 
     def to_unconstrained(self, x):
         """Physical x (..., dim) → unconstrained u; points on a bound map to ±inf."""
+        x = jnp.asarray(x)
         t = (self._scaled(x) - self._lo) / (self._hi - self._lo)
-        return jnp.where(self._bounded, jnp.log(t) - jnp.log1p(-t), jnp.asarray(x))
+        for i, w, others, lo, hi in self._warp_ends(x):
+            t = t.at[..., i].set((w.forward(x[..., i], others) - lo) / (hi - lo))
+        return jnp.where(self._bounded, jnp.log(t) - jnp.log1p(-t), x)
 
     def log_abs_det_jacobian(self, u):
-        """ln |∂x/∂u| summed over parameters, for densities in u."""
+        """ln |∂x/∂u| for densities in u: the sum over parameters of ln |∂x_i/∂u_i| (the map is
+        triangular, a warped parameter depending on the unwarped ones only)."""
         u = jnp.asarray(u)
         s = jax.nn.log_sigmoid(u) + jax.nn.log_sigmoid(-u)
         log_dy = jnp.where(self._bounded, jnp.log(self._hi - self._lo) + s, 0.0)
         y = jnp.where(self._bounded, self._lo + (self._hi - self._lo) * jax.nn.sigmoid(u), u)
-        return jnp.sum(log_dy + jnp.where(self._log, y, 0.0), axis=-1)
+        log_dx = log_dy + jnp.where(self._log, y, 0.0)
+        if self.warps:
+            x = self.to_physical(u)
+            for i, w, others, lo, hi in self._warp_ends(x):
+                _, slope = jax.jvp(lambda v: w.forward(v, others), (x[..., i],), (jnp.ones_like(x[..., i]),))  # noqa: B023
+                log_dx = log_dx.at[..., i].set(jnp.log(jnp.abs(hi - lo)) + s[..., i] - jnp.log(jnp.abs(slope)))
+        return jnp.sum(log_dx, axis=-1)
+
+    def _warp_ends(self, x):
+        """(index, warp, unwarped {name: value}, w(low), w(high)) per warp, at the points x."""
+        others = {n: x[..., i] for i, n in enumerate(self.names) if not self._warped[i]}
+        for w in self.warps:
+            i = self.names.index(w.name)
+            ends = [w.forward(jnp.full(x.shape[:-1], bound, x.dtype), others) for bound in (self.low[i], self.high[i])]
+            yield (i, w, others, *ends)
 
     # --- priors -------------------------------------------------------------------------------
     def log_prior(self, x):

@@ -30,6 +30,9 @@ can predict) and the settings of each job:
                                              # two-step: sample with the data and the limits named
                                              # in likelihood_limits only, then drop the draws the
                                              # other limits exclude (a fit-then-filter analysis)
+               coordinates = "model" | "plain"  # model: the model's sampling coordinates where it has
+                                             # them (`Model.warps`, e.g. the split dark sector's
+                                             # (g − 2) coordinate for r_AV); plain: each parameter's scale
     [scan]     design = "grid" | "sobol" | "random", points = [201, 201] (grid) or N, chunk = 4096, seed = 0
 
 Presets are configs shipped in `jaxflav/presets/` (`jaxflav fit c9-c10`). Every mistake — unknown
@@ -50,12 +53,12 @@ from jaxflav import constraints, likelihood, models, sources
 
 SECTIONS = {
     "fit": {"starts": int, "method": str, "seed": int},
-    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str, "procedure": str, "likelihood_limits": list, "target_accept": float, "soften": (int, float)},
+    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str, "procedure": str, "likelihood_limits": list, "target_accept": float, "soften": (int, float), "coordinates": str},
     "scan": {"design": str, "points": (int, list), "chunk": int, "seed": int},
 }
 DEFAULTS = {
     "fit": {"starts": 64, "method": "lbfgs", "seed": 0},
-    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0, "compare": "none", "procedure": "one-step", "likelihood_limits": [], "target_accept": 0.8, "soften": 50.0},
+    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0, "compare": "none", "procedure": "one-step", "likelihood_limits": [], "target_accept": 0.8, "soften": 50.0, "coordinates": "model"},
     "scan": {"design": "sobol", "points": 100_000, "chunk": 4096, "seed": 0},
 }
 LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust memory or overflow a seed
@@ -67,6 +70,7 @@ LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust m
     "chunk": (1, 2**24),
 }
 PROCEDURES = ("one-step", "two-step")  # [sample] procedure: every term in the likelihood, or fit then filter
+COORDINATES = ("model", "plain")  # [sample] coordinates: the model's warps of its parameters, or none
 TOP = {"description", "model", "measurements", "theory", "treatment", "parameters", "fixed", "out", *SECTIONS}
 MODEL_OPTIONS = ("treatment",)  # top-level keys that are options of the model (`jaxflav.models.Model.options`)
 THEORY = {"none": None, "covariance": "covariance", "nuisances": "nuisances"}  # `theory` in a config → jaxflav.likelihood.THEORY
@@ -221,6 +225,8 @@ def load(preset_or_path) -> Config:
         raise ValueError(f"{where}: sample.target_accept must be in (0, 1), got {sample['target_accept']!r}")
     if not sample["soften"] > 0:
         raise ValueError(f"{where}: sample.soften must be a Δχ² > 0 (inf: no softening), got {sample['soften']!r}")
+    if sample["coordinates"] not in COORDINATES:
+        raise ValueError(f"{where}: sample.coordinates must be model or plain, got {sample['coordinates']!r}")
     if sample["procedure"] not in PROCEDURES:
         raise ValueError(f"{where}: sample.procedure must be one-step or two-step, got {sample['procedure']!r}")
     limits = {t.name for t in _limits(table)}
@@ -299,13 +305,18 @@ def _limits(measurements):
 
 
 def problem(config: Config, two_step=False) -> Problem:
-    """The χ² of a config: its model against its measurement files (`jaxflav.likelihood.Likelihood`).
+    """The χ² of a config: its model against its measurement files (`jaxflav.likelihood.Likelihood`),
+    on a space with the model's sampling coordinates (`Model.warps`) unless [sample] coordinates
+    = "plain" (fits and scans work in each parameter's range; only samplers see the warps).
     `two_step`: the limits not named in [sample] likelihood_limits leave the χ² and become the
     Problem's `filters` (the paper-style procedure: sample the data, then cut)."""
     names = config.measurements if isinstance(config.measurements, tuple) else (config.measurements,)
-    like = likelihood.Likelihood(models.get(config.model, config.options), names, config.fixed, [p.name for p in config.parameters], config.theory)
+    model = models.get(config.model, config.options)
+    like = likelihood.Likelihood(model, names, config.fixed, [p.name for p in config.parameters], config.theory)
     nuisances = [Parameter(n, prior="chi2", mean=0.0, sigma=1.0) for n in like.nuisance_parameters]  # their prior is in the χ²
-    space = Space(config.parameters + tuple(nuisances))
+    ranges = {p.name: (p.low, p.high) for p in config.parameters}
+    warps = model.warps(ranges, config.fixed) if model.warps is not None and config.sample["coordinates"] == "model" else ()
+    space = Space(config.parameters + tuple(nuisances), warps=warps)
     terms = lambda x: like.terms(space.as_dict(x))  # noqa: E731
     kept = set(config.sample["likelihood_limits"])
     filters = tuple(t for t in like.constraints if t.kind != "measurement" and t.name not in kept) if two_step else ()

@@ -331,7 +331,7 @@ def _preset_text(region="high", **sample):
 
 
 @pytest.mark.parametrize("sample, match", [({"procedure": '"three-step"'}, "sample.procedure"), ({"target_accept": "1.5"}, "target_accept"),
-                                           ({"target_accept": "nan"}, "target_accept")])  # fmt: skip
+                                           ({"target_accept": "nan"}, "target_accept"), ({"coordinates": '"warped"'}, "sample.coordinates")])  # fmt: skip
 def test_sample_settings_are_checked(tmp_path, sample, match):
     from jaxflav import config
 
@@ -342,6 +342,46 @@ def test_sample_settings_are_checked(tmp_path, sample, match):
     path.write_text(_preset_text().replace('likelihood_limits = ["(g-2)_mu"]', 'likelihood_limits = ["(g-2)_muon"]'))
     with pytest.raises(ValueError, match=r"likelihood_limits names '\(g-2\)_muon'"):
         config.load(path)
+
+
+def _allowed_band_width(space, m_v, g):
+    """The width, in r_AV's unconstrained coordinate, of the r_AV band where |δa_μ| < 2σ at (m_V, g_μ^V)."""
+    r = np.linspace(-1.0, 0.0, 400_001)
+    a = np.asarray(sds.delta_a_mu({"m_V": m_v, "g_mu_V": g, "r_AV": jnp.asarray(r)}))
+    inside = r[np.abs(a) < 2 * sds.G2_SCALE]
+    ends = jnp.array([[m_v, g, inside.min()], [m_v, g, inside.max()]])
+    u = np.asarray(space.to_unconstrained(ends))[:, 2]
+    return u[1] - u[0]
+
+
+@pytest.mark.parametrize("m_v", [0.7, 1.5, 5.0, 12.0])
+def test_the_g_minus_2_coordinate_unfolds_the_fine_tuned_band_of_r_av(m_v):
+    """§3.2: for g_μ^V ≳ 10⁻² only a band of r_AV around −0.44 passes (g − 2), narrowing as (g_μ^V)⁻²;
+    in `g2_coordinate` it stays O(1) wide, and the (g − 2) term is sinh²(w) (σ = G2_SCALE)."""
+    from fits.space import Parameter, Space
+
+    from jaxflav import constraints
+
+    params = [Parameter("m_V", 0.6, 15.0), Parameter("g_mu_V", 1e-3, 5.0, "log"), Parameter("r_AV", -1.0, 0.0)]
+    plain, warped = Space(params), Space(params, warps=[sds.g2_coordinate(-1.0)])
+    for k in (10, 100, 1000):  # δa_μ(r_AV = 0) = k σ
+        g = math.sqrt(k * sds.G2_SCALE / float(sds.delta_a_mu({"m_V": m_v, "g_mu_V": 1.0, "r_AV": 0.0})))
+        assert _allowed_band_width(plain, m_v, g) < 4.0 / k  # 0.36, 0.036, 0.0036
+        assert 0.6 < _allowed_band_width(warped, m_v, g) < 2.0  # 1.7, 1.0, 0.7: ∝ 1/ln k
+    term = next(t for t in constraints.load("darme2020_constraints") if t.name == "(g-2)_mu")
+    w = sds.g2_coordinate(-1.0).forward(jnp.array([-0.9, -0.44, -0.1]), {"m_V": m_v, "g_mu_V": 0.05})
+    chi2 = constraints._upper_limit(term, jnp.abs(sds.G2_SCALE * jnp.sinh(w)), None)
+    np.testing.assert_allclose(chi2, np.sinh(w) ** 2, rtol=1e-12)
+
+
+def test_the_presets_sample_r_av_in_the_g_minus_2_coordinate(tmp_path):
+    from jaxflav import config
+
+    cfg = config.load("split-dark-sector-low")
+    assert [w.name for w in config.problem(cfg._replace(measurements="darme2020_constraints")).space.warps] == ["r_AV"]
+    path = tmp_path / "c.toml"
+    path.write_text(_preset_text("low", coordinates='"plain"'))
+    assert config.problem(config.load(path)._replace(measurements="darme2020_constraints")).space.warps == ()
 
 
 def test_two_step_problem_samples_the_data_and_g_minus_2_and_filters_the_rest():

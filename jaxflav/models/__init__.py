@@ -49,6 +49,7 @@ class Model(NamedTuple):
     mass: str | None = None  # the parameter that is the boson mass (constraints' mass windows)
     options: dict = {}  # option → its allowed values, the first the default (set at a config's top level)
     with_options: Callable | None = None  # (**options) → this model built with them
+    warps: Callable | None = None  # ({fitted name: (low, high)}, fixed) → fits.space.Warp's: sampling coordinates
 
     def check(self, given):
         """ValueError naming parameters the model does not have, or required ones missing."""
@@ -147,11 +148,17 @@ def _split_dark_sector(treatment="full"):
     def observables():
         return lambda p: sds.observables(physical(p), treatment=treatment)
 
+    def warps(ranges, fixed):
+        """r_AV in the (g − 2) coordinate where δa_μ is monotone in it (its range on one side of 0)."""
+        low, high = ranges.get("r_AV", (-1.0, 1.0))
+        coupled = "g_mu_V" in ranges or fixed.get("g_mu_V", 0.0) != 0.0
+        return (sds.g2_coordinate(1.0 if low >= 0 else -1.0, fixed),) if coupled and (low >= 0 or high <= 0) else ()
+
     signs = {"sign_r": (-1.0, 1.0)}
     description = f"split dark sector: loop-induced b–s–V coupling of a dark photon (Darmé, Fedele, Kowalska, Sessolo 2020), {treatment} treatment"
     return Model("split-dark-sector", description, names, sds.PARAMETERS, bounds, signs, signs={"sign_r": "r"}, wilson=wilson,
                  coefficients=("C9_bsmumu", "C10_bsmumu", "CP_bsmumu", "CPp_bsmumu"), observables=observables, outputs=sds.OUTPUTS,
-                 mass="m_V", options={"treatment": sds.TREATMENTS}, with_options=lambda **o: _split_dark_sector(**o))  # fmt: skip
+                 mass="m_V", options={"treatment": sds.TREATMENTS}, with_options=lambda **o: _split_dark_sector(**o), warps=warps)  # fmt: skip
 
 
 MODELS = {m.name: m for m in (WILSON, *(_dark_z(c) for c in "ABC"), _bl23(1), _bl23(2), _massless_dark_photon(False), _massless_dark_photon(True),

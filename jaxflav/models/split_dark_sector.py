@@ -30,6 +30,7 @@ import jax.numpy as jnp
 from jaxflav import wcxf
 from jaxflav import inputs as sm_inputs
 from jaxflav.models import vector_boson
+from fits.space import Warp
 from kernels import breit_wigner, loop_functions, safe_math
 
 PARAMETERS = ("m_V", "r", "g_mu_V", "r_AV", "g_D")
@@ -130,6 +131,41 @@ def delta_a_mu(point, m_mu=sm_inputs.DEFAULT.m_mu):
     """δa_μ of Eqs. 24–25 (`kernels.loop_functions.delta_g_minus_2`, x = M_μ/m_V)."""
     g_v, g_a = muon_couplings(point)
     return loop_functions.delta_g_minus_2(m_mu / point["m_V"], g_v, g_a)
+
+
+G2_SCALE = 2e-9
+"""δa_μ at which `g2_coordinate` turns from linear to logarithmic: the σ of the (g − 2)_μ term, whose
+2σ bound is 4×10⁻⁹ (§4)."""
+R_AV_FLOOR = 1e-8
+"""|r_AV| `g2_coordinate` stays above, where ∂δa_μ/∂r_AV = 0 (a prior mass below 10⁻⁸)."""
+
+
+def g2_coordinate(sign, fixed=None, m_mu=sm_inputs.DEFAULT.m_mu):
+    """r_AV's sampling coordinate (`fits.space.Warp`): w = asinh(δa_μ/G2_SCALE), δa_μ of Eqs. 24–25.
+
+    δa_μ = (g_μ^V)² [a_V(m_V) + r_AV² a_A(m_V)] with a_A < 0, so a coupling g_μ^V ≳ 10⁻² is allowed by
+    (g − 2) only in a band of r_AV, around the cancellation at −0.44 (§3.2), that narrows as
+    (g_μ^V)⁻²: a funnel that no one step size of HMC fits in r_AV. In w the (g − 2) term is sinh²(w)
+    for every coupling, so the band is O(1) wide. `sign`: r_AV's sign on its range (−1 for
+    [−1, 0]; δa_μ is monotone in r_AV on one side of 0 only). `fixed`: m_V, g_mu_V where a config
+    fixes them (the others come from the sampled point)."""
+    fixed = dict(fixed or {})
+
+    def parts(others):
+        m_v, g = (others[n] if n in others else fixed[n] for n in ("m_V", "g_mu_V"))
+        x = m_mu / m_v
+        scale = (g * x) ** 2 / (8 * math.pi**2)
+        return scale * loop_functions.g_minus_2_vector(x), scale * loop_functions.g_minus_2_axial(x)
+
+    def forward(r_av, others):
+        vector, axial = parts(others)
+        return jnp.arcsinh((vector + r_av**2 * axial) / G2_SCALE)
+
+    def inverse(w, others):
+        vector, axial = parts(others)
+        return sign * jnp.sqrt(jnp.maximum((G2_SCALE * jnp.sinh(w) - vector) / axial, R_AV_FLOOR**2))
+
+    return Warp("r_AV", forward, inverse)
 
 
 def c1_bs(point):
