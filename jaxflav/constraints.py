@@ -19,6 +19,8 @@ constraint:
     mass_windows = [[0.1312, 0.1388]]      # optional: the boson masses (GeV) the term applies to
     curve = "lhcb2020_dark_photon_mumu"    # limit_curve: a file of jaxflav/data/limits/ (its [curve]:
     power = 2                              #   mass, limit, cl, vetoed); the observable is ≤ limit(M)^power
+    width = "Gamma_V"                      # limit_curve, optional: the observable that is the boson's
+                                           #   total width (GeV), for its line shape (below)
 
 χ² terms (one per term, `chi2_terms`), with d = prediction + background − central:
 - measurement: χ² = z², z = |d|/σ₁ within 1σ on the side of d; with `sigma2`, z runs linearly
@@ -30,7 +32,12 @@ constraint:
 - limit_curve: the same half-normal with a mass-dependent limit, limit(M)^power, interpolated
   linearly in log–log between the curve's points and flat from its first and last points to the
   ends of its `source_mass_range` (the search's reach, when the points are bin averages); 0
-  outside that range and inside its vetoed windows (where the experiment sets no limit).
+  outside that range and inside its vetoed windows (where the experiment sets no limit). With a
+  `width` Γ, the prediction is weighed by the share of the boson's Breit–Wigner line shape in q²
+  (mass M) outside the vetoes, with ∫_a^b dq² MΓ/π / ((q² − M²)² + M²Γ²) =
+  [atan((b² − M²)/MΓ) − atan((a² − M²)/MΓ)]/π per window [a, b]: a wide boson under a veto still
+  shows its tails, and the χ² is continuous in M at the vetoes' edges (the step of a narrow boson
+  is the limit Γ → 0). The span's ends stay sharp: they are the search's kinematic reach.
 Every file is validated on load: a bad file raises ValueError naming file, term and field.
 """
 
@@ -50,7 +57,7 @@ _REQUIRED = {"name": str, "observable": str, "kind": str, "experiment": str, "ci
 _BY_KIND = {
     "measurement": ({"central", "sigma"}, {"sigma2", "background"}),
     "upper_limit": ({"limit", "cl"}, {"mass_windows", "background"}),
-    "limit_curve": ({"curve"}, {"power"}),
+    "limit_curve": ({"curve"}, {"power", "width"}),
 }
 
 
@@ -69,6 +76,7 @@ class Term(NamedTuple):
     mass_windows: tuple | None = None  # ((lo, hi), …) GeV
     curve: "Curve | None" = None
     power: float = 1.0
+    width: str | None = None  # limit_curve: the observable giving the boson's total width (GeV)
 
 
 class Curve(NamedTuple):
@@ -147,8 +155,11 @@ def _term(raw, where, known):
     where = f"{where} ({raw['name']})"
     if raw["kind"] not in KINDS:
         _fail(f"{where}, field 'kind'", f"must be one of {', '.join(KINDS)}, got {raw['kind']!r}")
-    if known is not None and raw["observable"] not in known:
-        _fail(f"{where}, field 'observable'", f"unknown observable {raw['observable']!r}; known: {', '.join(sorted(known))}")
+    for key in ("observable", "width"):
+        if key in raw and not isinstance(raw[key], str):
+            _fail(f"{where}, field '{key}'", f"expected an observable name, got {raw[key]!r}")
+        if known is not None and key in raw and raw[key] not in known:
+            _fail(f"{where}, field '{key}'", f"unknown observable {raw[key]!r}; known: {', '.join(sorted(known))}")
     required, optional = _BY_KIND[raw["kind"]]
     missing = sorted(required - set(raw))
     unknown = sorted(set(raw) - set(_REQUIRED) - required - optional)
@@ -181,6 +192,8 @@ def _term(raw, where, known):
         fields["curve"] = load_curve(raw["curve"])
     if "power" in raw:
         fields["power"] = _number(raw["power"], f"{where}, field 'power'", True)
+    if "width" in raw:
+        fields["width"] = raw["width"]
     return Term(**fields)
 
 
@@ -232,7 +245,7 @@ def _upper_limit(term, prediction, mass):
     return jnp.where(inside, chi2, (term.background / sigma) ** 2)  # outside: the boson adds nothing to the background
 
 
-def _limit_curve(term, prediction, mass):
+def _limit_curve(term, prediction, mass, width=None):
     if mass is None:
         raise ValueError(f"constraint {term.name!r} follows a limit curve in the boson mass: give the mass")
     c = term.curve
@@ -240,9 +253,19 @@ def _limit_curve(term, prediction, mass):
     limit = jnp.exp(term.power * jnp.interp(log_m, jnp.log(jnp.array(c.mass)), jnp.log(jnp.array(c.limit))))
     chi2 = (prediction * math.sqrt(2) * _erfinv(c.cl) / limit) ** 2
     applies = (mass >= c.span[0]) & (mass <= c.span[1])
+    if term.width is not None:
+        seen = 1 - sum(line_share(mass, width, lo, hi) for lo, hi in c.vetoed)
+        return jnp.where(applies, chi2 * seen**2, 0.0)
     for lo, hi in c.vetoed:
         applies = applies & ((mass < lo) | (mass > hi))
     return jnp.where(applies, chi2, 0.0)
+
+
+def line_share(mass, width, low, high):
+    """The share of a Breit–Wigner line of `mass` and `width` (GeV) with invariant mass in [low, high]
+    (GeV): ∫ dq² MΓ/π / ((q² − M²)² + M²Γ²) over [low², high²]."""
+    m_gamma = mass * width
+    return (jnp.arctan((high**2 - mass**2) / m_gamma) - jnp.arctan((low**2 - mass**2) / m_gamma)) / math.pi
 
 
 def _erfinv(p):
@@ -266,7 +289,7 @@ def chi2_terms(terms, predictions: dict, mass=None) -> dict:
         if term.kind == "measurement":
             out[term.name] = _measurement(term, p)
         else:
-            out[term.name] = (_upper_limit if term.kind == "upper_limit" else _limit_curve)(term, p, mass)
+            out[term.name] = _upper_limit(term, p, mass) if term.kind == "upper_limit" else _limit_curve(term, p, mass, predictions.get(term.width))
     return out
 
 

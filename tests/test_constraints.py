@@ -144,6 +144,18 @@ def test_limit_curve_gives_2_71_on_the_curve_interpolates_log_log_and_skips_veto
         assert all(np.isfinite(float(g)) for g in grad(1e-8, mass))
 
 
+@pytest.mark.parametrize("mass, width, low, high", [(0.78, 0.08, 0.742, 0.822), (0.78, 1e-4, 0.742, 0.822), (1.5, 0.3, 0.214, 4.349), (3.0, 0.01, 3.2, 3.9)])
+def test_line_share_is_the_breit_wigner_integral(mass, width, low, high):
+    """`constraints.line_share` against mpmath: ∫ dq² MΓ/π / ((q² − M²)² + M²Γ²) over [low², high²]."""
+    import mpmath
+
+    mpmath.mp.dps = 30
+    m, g = mpmath.mpf(mass), mpmath.mpf(width)
+    f = lambda s: m * g / mpmath.pi / ((s - m**2) ** 2 + (m * g) ** 2)  # noqa: E731
+    ref = mpmath.quad(f, sorted({mpmath.mpf(low) ** 2, mpmath.mpf(high) ** 2, min(max(m**2, low**2), high**2)}))
+    assert float(constraints.line_share(mass, width, low, high)) == pytest.approx(float(ref), rel=1e-12, abs=1e-15)
+
+
 def test_limit_curves_are_checked(tmp_path):
     text = GOOD.replace('kind = "measurement"', 'kind = "limit_curve"').replace("central = 1.0\nsigma = { up = 0.2, down = 0.1 }", 'curve = "no_such_curve"')
     with pytest.raises(ValueError, match="limit curve 'no_such_curve'.*not found"):

@@ -465,7 +465,33 @@ def test_lhcb_kstar_term_follows_the_per_mass_limits():
     (t,) = [t for t in constraints.load("darme2020_constraints") if t.name == "B0->K*0(V->mumu) LHCb"]
     assert t.kind == "limit_curve" and t.curve.cl == 0.95 and t.curve.span == (0.214, 4.349)
     assert t.curve.mass[0] == 0.214 and t.curve.limit[0] == pytest.approx(4.780e-9, rel=1e-3)
+    narrow = lambda m, p: float(constraints.chi2_terms([t], {t.observable: p, "Gamma_V": 1e-10 * m}, m)[t.name])  # noqa: E731
     for m, limit in zip(t.curve.mass[::97], t.curve.limit[::97]):
-        assert float(constraints.chi2_terms([t], {t.observable: limit}, m)[t.name]) == pytest.approx(constraints.exclusion_chi2(t), rel=1e-9)
+        assert narrow(m, limit) == pytest.approx(constraints.exclusion_chi2(t), rel=1e-6)
     for m in (0.78, 1.02, 3.1, 3.7, 0.2, 4.4):  # ω/ρ, φ, J/ψ, ψ(2S) vetoes; outside the search
-        assert float(constraints.chi2_terms([t], {t.observable: 1e-3}, m)[t.name]) == 0.0
+        assert narrow(m, 1e-3) < 1e-3 * constraints.exclusion_chi2(t)
+
+
+def test_lhcb_kstar_term_sees_the_tails_of_a_wide_v_under_a_veto():
+    """With Γ_V the LHCb term weighs the rate by the share of V's μμ line outside the vetoes: a V of
+    Γ_V = 80 MeV at the ω/ρ veto's centre still shows about half its rate, and the χ² is continuous
+    across the veto's edges (the plain curve jumps there from 0 to its full value)."""
+    from jaxflav import constraints
+
+    (t,) = [t for t in constraints.load("darme2020_constraints") if t.name == "B0->K*0(V->mumu) LHCb"]
+    lo, hi = t.curve.vetoed[0]  # ω/ρ: 0.742–0.822 GeV
+    chi2 = jax.jit(lambda m, g: constraints.chi2_terms([t], {t.observable: 1e-8, "Gamma_V": g}, m)[t.name])
+    full = float(chi2(0.7, 1e-10))
+    share = 1 - sum(float(constraints.line_share(0.782, 0.08, *w)) for w in t.curve.vetoed)
+    assert 0.3 < share < 0.7
+    assert float(chi2(0.782, 0.08)) == pytest.approx(full * share**2 * (_lhcb_limit(t, 0.7) / _lhcb_limit(t, 0.782)) ** 2, rel=1e-6)
+    for edge in (lo, hi):
+        for g in (1e-3, 1e-2):
+            below, above = float(chi2(edge - 1e-7, g)), float(chi2(edge + 1e-7, g))
+            assert below == pytest.approx(above, rel=1e-3)
+        assert np.isfinite(jax.grad(chi2)(edge, 1e-3))
+
+
+def _lhcb_limit(t, m):
+    """LHCb's limit at m (GeV): log-log interpolation of the curve across a veto."""
+    return math.exp(np.interp(math.log(m), np.log(t.curve.mass), np.log(t.curve.limit)))

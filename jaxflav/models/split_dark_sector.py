@@ -286,12 +286,14 @@ BABAR_2010_REGIONS = {"BR(B+->K+chichi, q2<2.4^2)": (0.0, 2.4**2), "BR(B+->K+chi
 def b_to_k_searches(point, inputs=sm_inputs.DEFAULT):
     """The branching fractions the B → K(*) searches bound (§3.1, Appendix A), by output name:
     BR(B⁺ → K⁺χχ̄) in all and in BaBar 2010's q² windows (Eq. 22), and BR(B⁰ → K*⁰V) with
-    BR(B⁰ → K*⁰V) BR(V → μμ) (Eq. 23); `point` complete (FIXED merged in)."""
+    BR(B⁰ → K*⁰V) BR(V → μμ) (Eq. 23), and Γ_V (GeV, the μμ line shape LHCb's vetoes cut);
+    `point` complete (FIXED merged in)."""
     to_br = inputs.tau_Bp / sm_inputs.HBAR
     out = {"BR(B+->K+chichi)": to_br * b_to_k_chichi_width(point, inputs=inputs)}
     out |= {name: to_br * b_to_k_chichi_width(point, inputs=inputs, q2_range=window) for name, window in BABAR_2010_REGIONS.items()}
     out["BR(B0->K*0V)"] = inputs.tau_B0 / sm_inputs.HBAR * b_to_kstar_width(point, inputs)
-    out["BR(B0->K*0V, V->mumu)"] = out["BR(B0->K*0V)"] * safe_math.div_safe(muon_width(point, inputs.m_mu), width(point, inputs.m_mu))
+    out["Gamma_V"] = width(point, inputs.m_mu)
+    out["BR(B0->K*0V, V->mumu)"] = out["BR(B0->K*0V)"] * safe_math.div_safe(muon_width(point, inputs.m_mu), out["Gamma_V"])
     return out
 
 
