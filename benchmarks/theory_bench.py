@@ -18,7 +18,6 @@ import pathlib
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from benchmarks.runner import Result, chunked, time_jax
 

@@ -52,7 +52,6 @@ result when all chunk files exist and None otherwise (call `merge(out)` later).
 """
 
 import contextlib
-import dataclasses
 import hashlib
 import json
 import math

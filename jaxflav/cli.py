@@ -364,7 +364,7 @@ def _sample(opts):
             began = time.perf_counter()
             post = hmc.sample(problem.chi2, problem.space, chains=s["chains"], warmup=s["warmup"], samples=s["samples"], key=s["seed"], init=start.x,
                               dense_mass=not many, count_warmup=compare, target_accept=s["target_accept"],
-                              soften=float(s["soften"]))  # fmt: skip
+                              soften=float(s["soften"]), chain_method=s["chain_method"])  # fmt: skip
             nuts_s = time.perf_counter() - began
         terms, excluded = _term_values(problem, post)
         arrays = {"chi2": post.chi2, "num_steps": post.num_steps, "diverging": post.diverging, **{f"samples/{n}": v for n, v in post.samples.items()},

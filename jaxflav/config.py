@@ -33,6 +33,9 @@ can predict) and the settings of each job:
                coordinates = "model" | "plain"  # model: the model's sampling coordinates where it has
                                              # them (`Model.warps`, e.g. the split dark sector's
                                              # (g − 2) coordinate for r_AV); plain: each parameter's scale
+               chain_method = "vectorized" | "sequential" | "parallel"
+                                             # numpyro's: vectorized chains step in lockstep (best on a
+                                             # GPU); sequential ones each pay only their own trees
     [scan]     design = "grid" | "sobol" | "random", points = [201, 201] (grid) or N, chunk = 4096, seed = 0
 
 Presets are configs shipped in `jaxflav/presets/` (`jaxflav fit c9-c10`). Every mistake — unknown
@@ -46,19 +49,19 @@ import math
 import pathlib
 from typing import NamedTuple
 
-from fits import files
+from fits import files, hmc
 from fits.scan import make_design
 from fits.space import Parameter, Space
 from jaxflav import constraints, likelihood, models, sources
 
 SECTIONS = {
     "fit": {"starts": int, "method": str, "seed": int},
-    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str, "procedure": str, "likelihood_limits": list, "target_accept": float, "soften": (int, float), "coordinates": str},
+    "sample": {"chains": int, "warmup": int, "samples": int, "seed": int, "compare": str, "procedure": str, "likelihood_limits": list, "target_accept": float, "soften": (int, float), "coordinates": str, "chain_method": str},
     "scan": {"design": str, "points": (int, list), "chunk": int, "seed": int},
 }
 DEFAULTS = {
     "fit": {"starts": 64, "method": "lbfgs", "seed": 0},
-    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0, "compare": "none", "procedure": "one-step", "likelihood_limits": [], "target_accept": 0.8, "soften": 50.0, "coordinates": "model"},
+    "sample": {"chains": 4, "warmup": 500, "samples": 1000, "seed": 0, "compare": "none", "procedure": "one-step", "likelihood_limits": [], "target_accept": 0.8, "soften": 50.0, "coordinates": "model", "chain_method": "vectorized"},
     "scan": {"design": "sobol", "points": 100_000, "chunk": 4096, "seed": 0},
 }
 LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust memory or overflow a seed
@@ -225,6 +228,8 @@ def load(preset_or_path) -> Config:
         raise ValueError(f"{where}: sample.target_accept must be in (0, 1), got {sample['target_accept']!r}")
     if not sample["soften"] > 0:
         raise ValueError(f"{where}: sample.soften must be a Δχ² > 0 (inf: no softening), got {sample['soften']!r}")
+    if sample["chain_method"] not in hmc.CHAIN_METHODS:
+        raise ValueError(f"{where}: sample.chain_method must be one of {', '.join(hmc.CHAIN_METHODS)}, got {sample['chain_method']!r}")
     if sample["coordinates"] not in COORDINATES:
         raise ValueError(f"{where}: sample.coordinates must be model or plain, got {sample['coordinates']!r}")
     if sample["procedure"] not in PROCEDURES:

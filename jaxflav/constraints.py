@@ -263,8 +263,8 @@ def _limit_curve(term, prediction, mass, width=None):
 
 def line_share(mass, width, low, high):
     """The share of a Breit–Wigner line of `mass` and `width` (GeV) with invariant mass in [low, high]
-    (GeV): ∫ dq² MΓ/π / ((q² − M²)² + M²Γ²) over [low², high²]."""
-    m_gamma = mass * width
+    (GeV): ∫ dq² MΓ/π / ((q² − M²)² + M²Γ²) over [low², high²]; MΓ → 0 gives the step."""
+    m_gamma = jnp.maximum(jnp.asarray(mass * width, float), 1e-300)
     return (jnp.arctan((high**2 - mass**2) / m_gamma) - jnp.arctan((low**2 - mass**2) / m_gamma)) / math.pi
 
 

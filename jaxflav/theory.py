@@ -10,7 +10,6 @@ evaluated in chunks of a fixed size under one compiled function, so memory is se
 """
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from jaxflav import nuisances as jaxflav_nuisances

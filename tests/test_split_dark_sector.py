@@ -273,14 +273,21 @@ def test_presets_carry_table_1_and_the_sign_of_each_region():
 @pytest.mark.parametrize("region", ["high", "low"])
 def test_presets_are_finite_with_gradients_over_10_5_points_of_their_box(region):
     """10⁵ points uniform in each parameter's scale over the prior box of split-dark-sector-{high,low}
-    (Γ_V/m_V up to ~0.4 at g_D = 4): χ² and gradient finite everywhere."""
+    (Γ_V/m_V up to ~0.4 at g_D = 4): χ² and gradient finite everywhere, and so is the sampler's
+    potential, in the (g − 2) coordinate of r_AV, at 10⁴ points uniform in u ∈ [−30, 30]⁵."""
+    from fits import hmc
     from jaxflav import config
 
     prob = config.problem(config.load(f"split-dark-sector-{region}"))
+    assert prob.space.warps
     points = prob.space.sample_prior(jax.random.PRNGKey(3), 100_000).reshape(-1, 1000, prob.space.dim)
     fn = jax.jit(jax.vmap(jax.value_and_grad(prob.chi2)))
     for chunk in points:
         value, grad = fn(chunk)
+        assert np.all(np.isfinite(np.asarray(value))) and np.all(np.isfinite(np.asarray(grad)))
+    potential = jax.jit(jax.vmap(jax.value_and_grad(hmc.potential(prob.chi2, prob.space))))
+    for chunk in jax.random.uniform(jax.random.PRNGKey(4), (10, 1000, prob.space.dim), minval=-30.0, maxval=30.0):
+        value, grad = potential(chunk)
         assert np.all(np.isfinite(np.asarray(value))) and np.all(np.isfinite(np.asarray(grad)))
 
 
@@ -331,7 +338,8 @@ def _preset_text(region="high", **sample):
 
 
 @pytest.mark.parametrize("sample, match", [({"procedure": '"three-step"'}, "sample.procedure"), ({"target_accept": "1.5"}, "target_accept"),
-                                           ({"target_accept": "nan"}, "target_accept"), ({"coordinates": '"warped"'}, "sample.coordinates")])  # fmt: skip
+                                           ({"target_accept": "nan"}, "target_accept"), ({"coordinates": '"warped"'}, "sample.coordinates"),
+                                           ({"chain_method": '"threaded"'}, "sample.chain_method")])  # fmt: skip
 def test_sample_settings_are_checked(tmp_path, sample, match):
     from jaxflav import config
 

@@ -143,7 +143,7 @@ def main(path):
     n_ex_raw = sum(p["code"] == "EXCLSUM 17" and p["sqrt_s"] < EXCLUSIVE_END for p in rows)
     text = HEADER.format(sha=SHA256, n_ex_raw=n_ex_raw, merge=MERGE_GEV * 1e3, n_ex=len(ex), n_in=n_in,
                          bins=list(INCLUSIVE_BINS), n_bins=len(binned), end=END_GEV)  # fmt: skip
-    text += f'\nsource = "PDG 2018 (Phys. Rev. D 98, 030001), rpp2018-hadronicrpp_page1001.dat"\n'
+    text += '\nsource = "PDG 2018 (Phys. Rev. D 98, 030001), rpp2018-hadronicrpp_page1001.dat"\n'
     text += f"continuum_level = {end[1]:.5f}  # R above {END_GEV} GeV (uds), ± {end[2]:.5f}\n\n"
     text += _array("sqrt_s", nodes[:, 0], ".6f") + _array("r", nodes[:, 1], ".5f") + _array("r_err", nodes[:, 2], ".5f")
     OUT.write_text(text)
