@@ -140,7 +140,7 @@ class Space:
 
     def to_unconstrained(self, x):
         """Physical x (..., dim) → unconstrained u; points on a bound map to ±inf."""
-        x = jnp.asarray(x)
+        x = jnp.asarray(x, jnp.result_type(float))
         t = (self._scaled(x) - self._lo) / (self._hi - self._lo)
         for i, w, others, lo, hi in self._warp_ends(x):
             t = t.at[..., i].set((w.forward(x[..., i], others) - lo) / (hi - lo))

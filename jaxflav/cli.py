@@ -371,7 +371,7 @@ def _sample(opts):
                   **{f"terms/{n}": v for n, v in terms.items()},
                   **{f"excluded/{n}": v for n, v in excluded.items()}}  # fmt: skip
         result = {**_result_header(cfg, problem, "sample"), "best_fit": dict(zip(start.names, map(float, start.x))), "chi2_min": float(start.chi2_min),
-                  "posterior": post.to_dict(), "procedure": "two-step" if two_step else "one-step",
+                  "posterior": post.to_dict(), "procedure": "two-step" if two_step else "one-step", "warped": [w.name for w in problem.space.warps],
                   "excluded_fraction": {n: float(v.mean()) for n, v in excluded.items()}}  # fmt: skip
         if two_step:
             kept = ~np.any([excluded[t.name] for t in problem.filters], axis=0) if problem.filters else np.ones(post.chi2.shape, bool)

@@ -458,7 +458,7 @@ def test_sample_two_step_keeps_the_draws_the_filters_allow(tmp_path, capsys):
     assert cli.main(["sample", str(tmp_path / "c.toml"), "--out", str(tmp_path / "out"), "--two-step"]) == 0
     result = json.loads((tmp_path / "out/posterior.json").read_text())
     data = np.load(tmp_path / "out/samples.npz")
-    assert result["procedure"] == "two-step" and "(g-2)_mu" not in result["two_step"]["filters"]
+    assert result["procedure"] == "two-step" and result["warped"] == ["r_AV"] and "(g-2)_mu" not in result["two_step"]["filters"]
     masks = np.array([data[f"excluded/{n}"] for n in result["two_step"]["filters"]])
     assert np.array_equal(data["kept"], ~masks.any(axis=0)) and result["two_step"]["kept"] == int(data["kept"].sum())
     assert set(result["excluded_fraction"]) == {n.removeprefix("excluded/") for n in data.files if n.startswith("excluded/")}
