@@ -1,6 +1,7 @@
 """fits: physics-free inference for any pure JAX χ² (log-likelihood −χ²/2). Never imports `jaxflav`.
 
-- `space`: named parameters with bounds, linear/log scales and priors; bijections to unconstrained space.
+- `space`: named parameters with bounds, linear/log scales and priors; bijections to unconstrained space,
+  warped where a model supplies a better sampling coordinate (`Warp`).
 - `minimize`: the one minimiser: projected L-BFGS from many starts over one compiled χ² + gradient
   (`Objective`), Newton polish, finite-difference Hessians of the exact gradient.
 - `bestfit`: many starts at once, the distinct minima, Hessian uncertainties.
@@ -14,9 +15,9 @@
 
 from fits.bestfit import BestFit, best_fit
 from fits.scan import ScanResult
-from fits.space import Parameter, Space
+from fits.space import Parameter, Space, Warp
 
-__all__ = ["BestFit", "Parameter", "Posterior", "ScanResult", "Space", "best_fit", "sample"]
+__all__ = ["BestFit", "Parameter", "Posterior", "ScanResult", "Space", "Warp", "best_fit", "sample"]
 
 
 def __getattr__(name):

@@ -49,7 +49,7 @@ import math
 import pathlib
 from typing import NamedTuple
 
-from fits import files, hmc
+from fits import files
 from fits.scan import make_design
 from fits.space import Parameter, Space
 from jaxflav import constraints, likelihood, models, sources
@@ -74,6 +74,7 @@ LIMITS = {  # (low, high) of integer settings: beyond them a job would exhaust m
 }
 PROCEDURES = ("one-step", "two-step")  # [sample] procedure: every term in the likelihood, or fit then filter
 COORDINATES = ("model", "plain")  # [sample] coordinates: the model's warps of its parameters, or none
+CHAIN_METHODS = ("vectorized", "sequential", "parallel")  # fits.hmc.CHAIN_METHODS, without importing numpyro here
 TOP = {"description", "model", "measurements", "theory", "treatment", "parameters", "fixed", "out", *SECTIONS}
 MODEL_OPTIONS = ("treatment",)  # top-level keys that are options of the model (`jaxflav.models.Model.options`)
 THEORY = {"none": None, "covariance": "covariance", "nuisances": "nuisances"}  # `theory` in a config → jaxflav.likelihood.THEORY
@@ -228,8 +229,8 @@ def load(preset_or_path) -> Config:
         raise ValueError(f"{where}: sample.target_accept must be in (0, 1), got {sample['target_accept']!r}")
     if not sample["soften"] > 0:
         raise ValueError(f"{where}: sample.soften must be a Δχ² > 0 (inf: no softening), got {sample['soften']!r}")
-    if sample["chain_method"] not in hmc.CHAIN_METHODS:
-        raise ValueError(f"{where}: sample.chain_method must be one of {', '.join(hmc.CHAIN_METHODS)}, got {sample['chain_method']!r}")
+    if sample["chain_method"] not in CHAIN_METHODS:
+        raise ValueError(f"{where}: sample.chain_method must be one of {', '.join(CHAIN_METHODS)}, got {sample['chain_method']!r}")
     if sample["coordinates"] not in COORDINATES:
         raise ValueError(f"{where}: sample.coordinates must be model or plain, got {sample['coordinates']!r}")
     if sample["procedure"] not in PROCEDURES:

@@ -383,7 +383,10 @@ def test_the_g_minus_2_coordinate_unfolds_the_fine_tuned_band_of_r_av(m_v):
 
 
 def test_the_presets_sample_r_av_in_the_g_minus_2_coordinate(tmp_path):
+    from fits import hmc
     from jaxflav import config
+
+    assert config.CHAIN_METHODS == hmc.CHAIN_METHODS
 
     cfg = config.load("split-dark-sector-low")
     assert [w.name for w in config.problem(cfg._replace(measurements="darme2020_constraints")).space.warps] == ["r_AV"]
