@@ -51,6 +51,7 @@ import jax.numpy as jnp
 
 from fits import files
 from jaxflav import sources
+from kernels import breit_wigner
 
 KINDS = ("measurement", "upper_limit", "limit_curve")
 _REQUIRED = {"name": str, "observable": str, "kind": str, "experiment": str, "citation": str}
@@ -263,9 +264,9 @@ def _limit_curve(term, prediction, mass, width=None):
 
 def line_share(mass, width, low, high):
     """The share of a Breit–Wigner line of `mass` and `width` (GeV) with invariant mass in [low, high]
-    (GeV): ∫ dq² MΓ/π / ((q² − M²)² + M²Γ²) over [low², high²]; MΓ → 0 gives the step."""
-    m_gamma = jnp.maximum(jnp.asarray(mass * width, float), 1e-300)
-    return (jnp.arctan((high**2 - mass**2) / m_gamma) - jnp.arctan((low**2 - mass**2) / m_gamma)) / math.pi
+    (GeV): ∫ dq² MΓ/π / ((q² − M²)² + M²Γ²) over [low², high²] = −∫ Im BW dq²/π
+    (`kernels.breit_wigner.moments`, exact); Γ = 0 gives the step."""
+    return -breit_wigner.moments(low**2, high**2, mass, width).im / math.pi
 
 
 def _erfinv(p):

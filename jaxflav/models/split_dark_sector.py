@@ -154,8 +154,7 @@ def g2_coordinate(sign, fixed=None, m_mu=sm_inputs.DEFAULT.m_mu):
     def parts(others):
         m_v, g = (others[n] if n in others else fixed[n] for n in ("m_V", "g_mu_V"))
         x = m_mu / m_v
-        scale = (g * x) ** 2 / (8 * math.pi**2)
-        return scale * loop_functions.g_minus_2_vector(x), scale * loop_functions.g_minus_2_axial(x)
+        return loop_functions.delta_g_minus_2(x, g, 0.0), loop_functions.delta_g_minus_2(x, 0.0, g)
 
     def forward(r_av, others):
         vector, axial = parts(others)
